@@ -1,0 +1,15 @@
+package org.clicktocall;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Dialpad click-to-call: the routes in {@code routes/} tell the story; the beans here do what YAML does badly. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class ClickToCallApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ClickToCallApplication.class, args);
+    }
+}

@@ -1,0 +1,56 @@
+package org.clicktocall.calls;
+
+import java.util.Locale;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import org.clicktocall.web.ApiException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/** Turns what a CRM stores ("(555) 123-4567", "+44 20 7946 0018") into the E.164 form Dialpad requires. */
+@Component("phoneNumbers")
+public class PhoneNumbers {
+
+    /** How strict the check is: {@code possible} (right length for the country) or {@code valid} (assigned ranges). */
+    public enum Strictness { POSSIBLE, VALID }
+
+    private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+    private final String defaultRegion;
+    private final Strictness strictness;
+
+    public PhoneNumbers(@Value("${calls.default-region:US}") String defaultRegion,
+                        @Value("${calls.phone-validation:possible}") String strictness) {
+        this.defaultRegion = defaultRegion.trim().toUpperCase(Locale.ROOT);
+        if (!util.getSupportedRegions().contains(this.defaultRegion)) {
+            throw new IllegalStateException("calls.default-region (CALLS_DEFAULT_REGION) must be a two-letter region"
+                    + " libphonenumber knows, such as US or GB; got '" + defaultRegion + "'");
+        }
+        try {
+            this.strictness = Strictness.valueOf(strictness.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("calls.phone-validation must be 'possible' or 'valid'; got '" + strictness + "'");
+        }
+    }
+
+    /** The number in E.164, or a 400 {@code invalid_phone_number} naming what is wrong. */
+    public String toE164(String raw) {
+        PhoneNumber number;
+        try {
+            number = util.parse(raw, defaultRegion);
+        } catch (NumberParseException e) {
+            throw invalid("to_number is not a phone number");
+        }
+        boolean acceptable = strictness == Strictness.VALID ? util.isValidNumber(number) : util.isPossibleNumber(number);
+        if (!acceptable) {
+            throw invalid("to_number is not a " + (strictness == Strictness.VALID ? "valid" : "possible")
+                    + " phone number for its country (default region " + defaultRegion + ")");
+        }
+        return util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+    }
+
+    private static ApiException invalid(String message) {
+        return ApiException.badRequest("invalid_phone_number", message);
+    }
+}

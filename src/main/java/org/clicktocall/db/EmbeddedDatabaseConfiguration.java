@@ -1,0 +1,79 @@
+package org.clicktocall.db;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.clicktocall.LocalDataFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Zero-configuration database: when no {@code SPRING_DATASOURCE_URL} is set, run PostgreSQL from the bundled
+ * binaries with its data in {@code <data-dir>/postgres}, so calls and tokens survive a restart.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
+public class EmbeddedDatabaseConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(LocalDataFolder folder) {
+        var dataDirectory = folder.ensureExists().resolve("postgres");
+        refuseIfStillRunning(dataDirectory);
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setPGStartupWait(Duration.ofSeconds(30))
+                    .start();
+            LOG.info("Embedded PostgreSQL started on 127.0.0.1:{} with its data in {}", postgres.getPort(), dataDirectory);
+            return postgres;
+        } catch (IOException | RuntimeException e) {
+            throw new EmbeddedDatabaseUnavailableException(dataDirectory, e);
+        }
+    }
+
+    /**
+     * A PostgreSQL left running by an instance that was killed holds the data folder; say so plainly instead of
+     * failing later with "lock file already exists".
+     */
+    private static void refuseIfStillRunning(Path dataDirectory) {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new EmbeddedDatabaseUnavailableException(dataDirectory, new IllegalStateException(
+                        "another PostgreSQL (pid " + pid + ") is still running on this data folder, probably left by an"
+                                + " instance that was killed; stop it (kill " + pid + ") or wait for it to exit"));
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            if (unreadable instanceof EmbeddedDatabaseUnavailableException e) {
+                throw e;
+            }
+            // A stale or unreadable pid file: PostgreSQL itself decides whether it may start.
+        }
+    }
+
+    @Bean
+    @ConfigurationProperties("spring.datasource.hikari")
+    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        dataSource.setUsername("postgres");
+        return dataSource;
+    }
+
+}

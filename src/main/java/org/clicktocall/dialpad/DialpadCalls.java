@@ -1,0 +1,159 @@
+package org.clicktocall.dialpad;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.clicktocall.tokens.TokenCipher;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Speaks Dialpad's call API for the dialpad-start-call route: builds the request Dialpad's spec describes
+ * ({@code POST /api/v2/call} or {@code POST /api/v2/users/{id}/initiate_call}) and reads its answer into the
+ * call attempt. Only "Dialpad is unavailable" answers throw, because only those may count against the breaker.
+ */
+@Component("dialpadCalls")
+public class DialpadCalls {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_DETAIL = 300;
+
+    private final TokenCipher cipher;
+    private final boolean initiateMode;
+
+    public DialpadCalls(TokenCipher cipher, @Value("${dialpad.call-mode:ring}") String callMode) {
+        this.cipher = cipher;
+        this.initiateMode = switch (callMode.trim().toLowerCase(Locale.ROOT)) {
+            case "ring" -> false;
+            case "initiate" -> true;
+            default -> throw new IllegalStateException("dialpad.call-mode (DIALPAD_CALL_MODE) must be 'ring' or"
+                    + " 'initiate'; got '" + callMode + "'");
+        };
+    }
+
+    /** The rep has no usable Dialpad connection: the CRM gets the tel: link and we never call Dialpad. */
+    public void notConnected(Map<String, Object> call) {
+        call.put("status", "fallback");
+        call.put("reason", "not_connected");
+        call.put("detail", "no Dialpad connection for this rep");
+    }
+
+    /** Copies the rep's Dialpad identity from their token row into the attempt (it is logged with the call). */
+    public void useRep(Map<String, Object> call, Map<String, Object> repToken) {
+        call.put("dialpadUserId", repToken.get("dialpad_user_id"));
+    }
+
+    /** The JSON body Dialpad expects; our call id travels as custom_data and comes back in every call event. */
+    public Map<String, Object> requestBody(Map<String, Object> call, Map<String, Object> repToken) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("phone_number", call.get("toNumber"));
+        if (!initiateMode) {
+            // user_id is an int64 in the spec and required on /call; initiate_call takes it in the path instead.
+            body.put("user_id", Long.parseLong((String) repToken.get("dialpad_user_id")));
+        }
+        body.put("custom_data", call.get("id").toString());
+        if (repToken.get("outbound_caller_id") != null) {
+            body.put("outbound_caller_id", repToken.get("outbound_caller_id"));
+        }
+        if (!initiateMode && repToken.get("device_id") != null) {
+            body.put("device_id", repToken.get("device_id"));
+        }
+        return body;
+    }
+
+    /** The Authorization header value; the token is decrypted only here, just before the request. */
+    public String authorization(Map<String, Object> call, Map<String, Object> repToken) {
+        return "Bearer " + cipher.decrypt((String) call.get("repId"), "access_token", (String) repToken.get("access_token"));
+    }
+
+    /**
+     * Reads Dialpad's answer. 2xx: ringing (with call_id in ring mode). 4xx: a refusal with a reason; the
+     * breaker counts it as a success because Dialpad itself is fine. 5xx and anything else: throws, so the
+     * breaker counts a failure and the fallback answers {@code dialpad_unavailable}.
+     */
+    public void readAnswer(Exchange exchange, Map<String, Object> call) {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = exchange.getMessage().getBody(String.class);
+        call.put("dialpadStatus", status);
+        if (status >= 200 && status < 300) {
+            call.put("status", "initiated");
+            call.put("reason", null);
+            call.put("dialpadCallId", initiateMode ? null : callId(body));
+            return;
+        }
+        if (status >= 400 && status < 500) {
+            String detail = errorMessage(body);
+            call.put("status", "fallback");
+            call.put("reason", refusalReason(status, detail));
+            call.put("detail", detail);
+            return;
+        }
+        throw new DialpadUnavailableException("Dialpad answered HTTP " + status);
+    }
+
+    /** The breaker's fallback: Dialpad timed out, refused the connection, answered 5xx, or the breaker is open. */
+    public void unavailable(Exchange exchange, Map<String, Object> call) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        call.put("status", "fallback");
+        call.put("reason", "dialpad_unavailable");
+        call.put("detail", cause == null ? "circuit breaker open" : describe(cause));
+    }
+
+    static String refusalReason(int status, String detail) {
+        if (detail != null && detail.toLowerCase(Locale.ROOT).contains("currently on a call")) {
+            return "user_busy";
+        }
+        return switch (status) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 429 -> "rate_limited";
+            default -> "dialpad_rejected";
+        };
+    }
+
+    /** call_id arrives as a JSON number or string; we keep it as text either way. */
+    static String callId(String body) {
+        try {
+            JsonNode id = JSON.readTree(body).get("call_id");
+            return id == null || id.isNull() ? null : id.asText();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Dialpad publishes no error schema; {@code {"error": {"message"}}} is common. Fall back to the raw text. */
+    static String errorMessage(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        String message = body;
+        try {
+            JsonNode json = JSON.readTree(body);
+            JsonNode error = json.get("error");
+            if (error != null && error.isObject() && error.hasNonNull("message")) {
+                message = error.get("message").asText();
+            } else if (error != null && error.isTextual()) {
+                message = error.asText();
+            } else if (json.hasNonNull("message")) {
+                message = json.get("message").asText();
+            }
+        } catch (Exception notJson) {
+            // keep the raw text
+        }
+        message = message.replaceAll("\\s+", " ").trim();
+        return message.length() > MAX_DETAIL ? message.substring(0, MAX_DETAIL) : message;
+    }
+
+    private static String describe(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String what = root instanceof DialpadUnavailableException ? root.getMessage() : root.getClass().getSimpleName();
+        return what.length() > MAX_DETAIL ? what.substring(0, MAX_DETAIL) : what;
+    }
+}

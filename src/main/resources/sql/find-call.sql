@@ -1,0 +1,4 @@
+SELECT id, direction, to_number, status, fallback_reason, started_at, rep_id, dialpad_user_id,
+       related_contact_id, related_deal_id, external_id, external_call_id, updated_at
+  FROM calls
+ WHERE id = :#id
