@@ -1,0 +1,97 @@
+package org.clicktocall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar, started the way operations start it but from an unrelated working directory: it must find
+ * its routes and configuration inside itself, start the embedded database, and take a call.
+ */
+class PackagedJarIT {
+
+    private static final String KEY = "jar-test-crm-key-0123456789";
+
+    @TempDir
+    Path workingDirectory;
+
+    @Test
+    void startsFromAnotherWorkingDirectoryAndTakesACall() throws Exception {
+        Path jar = Path.of(System.getProperty("app.jar")).toAbsolutePath();
+        int port = freePort();
+        Path log = workingDirectory.resolve("service.log");
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", jar.toString())
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("SERVER_PORT", String.valueOf(port));
+        builder.environment().put("CALLS_API_KEYS", KEY);
+        builder.environment().put("DIALPAD_BASE_URL", "http://127.0.0.1:9");
+        builder.environment().remove("SPRING_DATASOURCE_URL");
+
+        long start = System.nanoTime();
+        Process process = builder.start();
+        try {
+            waitForStart(process, log);
+            System.out.printf("Packaged jar ready in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            assertThat(workingDirectory.resolve("routes")).doesNotExist();
+
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create("http://127.0.0.1:" + port + "/calls"))
+                    .header("X-API-Key", KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"rep_id\": \"rep-jar\", \"to_number\": \"(555) 123-4567\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+            JsonNode body = new ObjectMapper().readTree(answer.body());
+            assertThat(body.get("reason").asText()).isEqualTo("not_connected");
+            assertThat(body.get("tel_uri").asText()).isEqualTo("tel:+15551234567");
+            assertThat(workingDirectory.resolve("data/postgres/PG_VERSION")).exists();
+            assertThat(workingDirectory.resolve("data/admin-api-key")).exists();
+        } finally {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static void waitForStart(Process process, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            String output = Files.exists(log) ? Files.readString(log) : "";
+            if (output.contains("Started ClickToCallApplication")) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the jar exited with " + process.exitValue() + ":\n" + output);
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the jar did not start within 120 s:\n" + Files.readString(log));
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

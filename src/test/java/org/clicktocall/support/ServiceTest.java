@@ -1,0 +1,158 @@
+package org.clicktocall.support;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole service on a random port, with its embedded PostgreSQL (a fresh data folder per Spring context)
+ * and Dialpad played by WireMock. Tests talk HTTP to it and look at what Dialpad received and what was stored.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "calls.api-keys=" + ServiceTest.CRM_KEY + ",second-crm-key-0123456789",
+        "calls.admin-api-keys=" + ServiceTest.ADMIN_KEY,
+        "tokens.encryption-key=" + ServiceTest.ENCRYPTION_KEY,
+        "dialpad.connect-timeout=1000",
+        "dialpad.response-timeout=1000"})
+public abstract class ServiceTest {
+
+    public static final String CRM_KEY = "test-crm-key-0123456789abcdef";
+    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+    public static final String ENCRYPTION_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    /** Recognisable fake tokens: tests assert they never appear where they must not. */
+    public static final String ACCESS_TOKEN = "FAKE-ACCESS-TOKEN-5e1f0c7a";
+    public static final String REFRESH_TOKEN = "FAKE-REFRESH-TOKEN-9b2d44e1";
+    public static final String DIALPAD_USER_ID = "5105429914877952";
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    protected static final WireMockServer DIALPAD = new WireMockServer(options().dynamicPort());
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static {
+        DIALPAD.start();
+    }
+
+    @DynamicPropertySource
+    static void dialpadAndDataFolder(DynamicPropertyRegistry registry) throws IOException {
+        registry.add("dialpad.base-url", DIALPAD::baseUrl);
+        Files.createDirectories(Path.of("target/test-data"));
+        Path dataDir = Files.createTempDirectory(Path.of("target/test-data"), "ctx-");
+        registry.add("app.data-dir", dataDir::toString);
+    }
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected JdbcTemplate jdbc;
+    @Autowired
+    protected CamelContext camel;
+
+    @BeforeEach
+    void freshDialpadAndBreaker() {
+        DIALPAD.resetAll();
+        breaker().getCircuitBreaker().reset();
+    }
+
+    protected ResilienceProcessor breaker() {
+        return camel.getProcessor("dialpad-breaker", ResilienceProcessor.class);
+    }
+
+    // ---- HTTP to the service -------------------------------------------------------------------------------
+
+    public record Answer(int status, Map<String, List<String>> headers, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    protected Answer send(String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(15))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    protected Answer postCall(String json) {
+        return send("POST", "/calls", json, "X-API-Key", CRM_KEY, "Content-Type", "application/json");
+    }
+
+    protected Answer importToken(String repId, String json) {
+        return send("PUT", "/reps/" + repId + "/dialpad-token", json, "X-API-Key", ADMIN_KEY, "Content-Type", "application/json");
+    }
+
+    /** Connects a rep the way operations would: through the admin import endpoint. */
+    protected void connectRep(String repId) {
+        Answer answer = importToken(repId, """
+                {"access_token": "%s", "refresh_token": "%s", "expires_in": 3600,
+                 "dialpad_user_id": "%s", "scope": "offline_access"}""".formatted(ACCESS_TOKEN, REFRESH_TOKEN, DIALPAD_USER_ID));
+        if (answer.status() != 200) {
+            throw new AssertionError("token import failed: " + answer);
+        }
+    }
+
+    // ---- What was stored and what Dialpad received ---------------------------------------------------------
+
+    protected Map<String, Object> callRow(String id) {
+        return jdbc.queryForMap("SELECT * FROM calls WHERE id = ?::uuid", id);
+    }
+
+    protected int callCount() {
+        Integer count = jdbc.queryForObject("SELECT count(*) FROM calls", Integer.class);
+        return count == null ? 0 : count;
+    }
+
+    protected List<LoggedRequest> dialpadRequests() {
+        return DIALPAD.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    protected static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
