@@ -29,6 +29,10 @@ class LogHygieneTest extends ServiceTest {
                 "Authorization", "Bearer crm-secret-" + ACCESS_TOKEN);
         importToken("rep-logs", "{\"access_token\": \"bad token " + ACCESS_TOKEN + "\", \"dialpad_user_id\": \"1\"}");
 
+        assertThat(output.getAll()).contains("call_attempt").contains("rep_id=rep-logs action=dialpad status=initiated")
+                .contains("action=tel status=fallback reason=unauthorized dialpad_status=401 to=********4567")
+                .contains("reason=dialpad_unavailable dialpad_status=500")
+                .doesNotContain("+15551234567");
         assertThat(output.getAll()).doesNotContain(ACCESS_TOKEN).doesNotContain(REFRESH_TOKEN)
                 .doesNotContain(CRM_KEY).doesNotContain(ADMIN_KEY).doesNotContainIgnoringCase("Bearer ");
     }

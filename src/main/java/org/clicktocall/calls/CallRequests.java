@@ -32,6 +32,7 @@ public class CallRequests {
         String rawNumber = JsonRequests.requiredString(json, "to_number");
         Map<String, Object> call = new HashMap<>();
         call.put("id", UUID.randomUUID());
+        call.put("startedNanos", System.nanoTime());
         call.put("repId", repId);
         call.put("contactId", JsonRequests.optionalString(json, "contact_id"));
         call.put("dealId", JsonRequests.optionalString(json, "deal_id"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Base64;
 
 import org.clicktocall.LocalDataFolder;
 import org.junit.jupiter.api.Test;
@@ -47,8 +48,10 @@ class TokenCipherTest {
     void aTamperedCiphertextDoesNotDecrypt() {
         TokenCipher cipher = cipher(KEY_A, "");
         String stored = cipher.encrypt("rep-1", "access_token", "secret-token");
-        char last = stored.charAt(stored.length() - 3);
-        String tampered = stored.substring(0, stored.length() - 3) + (last == 'A' ? 'B' : 'A') + stored.substring(stored.length() - 2);
+        int colon = stored.indexOf(':');
+        byte[] sealed = Base64.getDecoder().decode(stored.substring(colon + 1));
+        sealed[sealed.length / 2] ^= 0x01;
+        String tampered = stored.substring(0, colon + 1) + Base64.getEncoder().encodeToString(sealed);
 
         assertThatThrownBy(() -> cipher.decrypt("rep-1", "access_token", tampered))
                 .isInstanceOf(TokenCipher.TokenDecryptionException.class);
