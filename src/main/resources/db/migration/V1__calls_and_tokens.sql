@@ -42,4 +42,6 @@ CREATE TABLE calls (
 );
 
 CREATE INDEX calls_by_rep ON calls (rep_id, started_at DESC);
-CREATE UNIQUE INDEX calls_by_dialpad_call_id ON calls (external_call_id) WHERE external_call_id IS NOT NULL;
+-- Not unique: matching Dialpad events needs the lookup, but a repeated id from Dialpad must never stop a call
+-- from being logged.
+CREATE INDEX calls_by_dialpad_call_id ON calls (external_call_id) WHERE external_call_id IS NOT NULL;

@@ -75,6 +75,18 @@ class PlaceCallTest extends ServiceTest {
     }
 
     @Test
+    void aCallIdDialpadRepeatsStillLogsEveryCall() {
+        connectRep("rep-repeat");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"1000000000000001\"}")));
+
+        String first = postCall("{\"rep_id\": \"rep-repeat\", \"to_number\": \"5551234567\"}").json().get("id").asText();
+        String second = postCall("{\"rep_id\": \"rep-repeat\", \"to_number\": \"5551234568\"}").json().get("id").asText();
+
+        assertThat(callRow(first)).containsEntry("status", "initiated").containsEntry("external_call_id", "1000000000000001");
+        assertThat(callRow(second)).containsEntry("status", "initiated").containsEntry("external_call_id", "1000000000000001");
+    }
+
+    @Test
     void aRepWithoutDialpadGetsATelLinkAndDialpadIsNotAsked() {
         Answer answer = postCall("{\"rep_id\": \"rep-never-connected\", \"to_number\": \"555-123-4567\"}");
 
