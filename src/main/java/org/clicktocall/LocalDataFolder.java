@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Supplier;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,6 +17,7 @@ import org.springframework.stereotype.Component;
  * generated API keys and the generated token encryption key. Readable by the service's user only.
  */
 @Component
+@DependsOn("productionSettings") // the prod profile refuses these conveniences before anything is generated
 public class LocalDataFolder {
 
     private final Path root;

@@ -2,15 +2,16 @@ package org.clicktocall.calls;
 
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * One line per call attempt, in key=value form, so operations can see why calls fall back: call id, rep,
- * outcome, reason, Dialpad's HTTP status and the time taken. Never a token; the number shows its last 4 digits
- * only unless {@code calls.log-full-numbers} is set.
+ * Records each finished call attempt for operations: the {@code clicktocall.calls} counter by action and reason,
+ * and one log line in key=value form (call id, rep, outcome, reason, Dialpad's HTTP status, time taken). Never a
+ * token; the number shows its last 4 digits only unless {@code calls.log-full-numbers} is set.
  */
 @Component("callLog")
 public class CallLog {
@@ -18,16 +19,20 @@ public class CallLog {
     private static final Logger LOG = LoggerFactory.getLogger("clicktocall.calls");
 
     private final boolean fullNumbers;
+    private final MeterRegistry meters;
 
-    public CallLog(@Value("${calls.log-full-numbers:false}") boolean fullNumbers) {
+    public CallLog(@Value("${calls.log-full-numbers:false}") boolean fullNumbers, MeterRegistry meters) {
         this.fullNumbers = fullNumbers;
+        this.meters = meters;
     }
 
     public void attempt(Map<String, Object> call) {
+        Object reason = call.get("reason");
+        meters.counter("clicktocall.calls", "action", reason == null ? "dialpad" : "tel",
+                "reason", reason == null ? "none" : reason.toString()).increment();
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        Object reason = call.get("reason");
         long started = (Long) call.getOrDefault("startedNanos", System.nanoTime());
         LOG.info("call_attempt id={} rep_id={} action={} status={} reason={} dialpad_status={} to={} latency_ms={}",
                 call.get("id"), quoted(call.get("repId")), reason == null ? "dialpad" : "tel", call.get("status"),

@@ -3,9 +3,12 @@ package org.clicktocall.dialpad;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.camel.Exchange;
 import org.clicktocall.tokens.TokenCipher;
 import org.springframework.beans.factory.annotation.Value;
@@ -23,10 +26,12 @@ public class DialpadCalls {
     private static final int MAX_DETAIL = 300;
 
     private final TokenCipher cipher;
+    private final MeterRegistry meters;
     private final boolean initiateMode;
 
-    public DialpadCalls(TokenCipher cipher, @Value("${dialpad.call-mode:ring}") String callMode) {
+    public DialpadCalls(TokenCipher cipher, MeterRegistry meters, @Value("${dialpad.call-mode:ring}") String callMode) {
         this.cipher = cipher;
+        this.meters = meters;
         this.initiateMode = switch (callMode.trim().toLowerCase(Locale.ROOT)) {
             case "ring" -> false;
             case "initiate" -> true;
@@ -67,6 +72,7 @@ public class DialpadCalls {
 
     /** The Authorization header value; the token is decrypted only here, just before the request. */
     public String authorization(Map<String, Object> call, Map<String, Object> repToken) {
+        call.put("dialpadSentNanos", System.nanoTime());
         return "Bearer " + cipher.decrypt((String) call.get("repId"), "access_token", (String) repToken.get("access_token"));
     }
 
@@ -79,6 +85,7 @@ public class DialpadCalls {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = exchange.getMessage().getBody(String.class);
         call.put("dialpadStatus", status);
+        timeRequest(call, (status / 100) + "xx");
         if (status >= 200 && status < 300) {
             call.put("status", "initiated");
             call.put("reason", null);
@@ -98,9 +105,24 @@ public class DialpadCalls {
     /** The breaker's fallback: Dialpad timed out, refused the connection, answered 5xx, or the breaker is open. */
     public void unavailable(Exchange exchange, Map<String, Object> call) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        timeRequest(call, "error");   // timeouts and refused connections; a 5xx was timed when it was read
         call.put("status", "fallback");
         call.put("reason", "dialpad_unavailable");
         call.put("detail", cause == null ? "circuit breaker open" : describe(cause));
+    }
+
+    /** Dialpad request latency by endpoint and status class, for requests that were actually sent. */
+    private void timeRequest(Map<String, Object> call, String statusClass) {
+        Object sent = call.remove("dialpadSentNanos");
+        if (sent instanceof Long started) {
+            Timer.builder("clicktocall.dialpad.requests")
+                    .description("Time Dialpad took to answer a call start")
+                    .tag("endpoint", initiateMode ? "initiate_call" : "call")
+                    .tag("status_class", statusClass)
+                    .publishPercentileHistogram()
+                    .register(meters)
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
     }
 
     static String refusalReason(int status, String detail) {

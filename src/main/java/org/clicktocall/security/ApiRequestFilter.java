@@ -38,7 +38,7 @@ public class ApiRequestFilter extends OncePerRequestFilter {
 
     /** Reachable without a key: health probes, and callers that prove themselves otherwise (browser redirect, signed events). */
     private static final List<String> OPEN_PATHS = List.of("/actuator/health", "/actuator/health/**",
-            "/actuator/prometheus", "/oauth/dialpad/callback", "/dialpad/events", "/error");
+            "/actuator/prometheus", "/openapi.json", "/oauth/dialpad/callback", "/dialpad/events", "/error");
     private static final List<String> ADMIN_PATHS = List.of("/reps/*/dialpad-token", "/admin/**");
 
     private final AntPathMatcher paths = new AntPathMatcher();

@@ -22,6 +22,7 @@ import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * and Dialpad played by WireMock. Tests talk HTTP to it and look at what Dialpad received and what was stored.
  */
 @CamelSpringBootTest
+@AutoConfigureObservability(tracing = false) // metrics as in production (Spring Boot's tests turn them off by default)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "calls.api-keys=" + ServiceTest.CRM_KEY + ",second-crm-key-0123456789",
         "calls.admin-api-keys=" + ServiceTest.ADMIN_KEY,

@@ -1,0 +1,25 @@
+package org.clicktocall.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+@Schema(name = "CallRequest", description = "A rep clicked Call in the CRM. Unknown fields are refused.")
+public class CallRequestBody {
+    @JsonProperty("rep_id")
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, example = "user_abc",
+            description = "The CRM's id for the rep")
+    public String repId;
+    @JsonProperty("to_number")
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128, example = "(555) 123-4567",
+            description = "Number to call, any format; normalised to E.164 (default region CALLS_DEFAULT_REGION)")
+    public String toNumber;
+    @JsonProperty("contact_id")
+    @Schema(maxLength = 128, example = "contact_123")
+    public String contactId;
+    @JsonProperty("deal_id")
+    @Schema(maxLength = 128, example = "deal_456")
+    public String dealId;
+    @JsonProperty("external_id")
+    @Schema(maxLength = 128, example = "crm-ref-1", description = "The CRM's own reference for this click")
+    public String externalId;
+}
