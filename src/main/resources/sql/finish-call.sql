@@ -1,9 +1,11 @@
 -- Record what Dialpad did with the call: 'initiated' with its call id, or 'fallback' with the reason.
+-- A call event that arrived meanwhile (status_rank above 1) is not overwritten.
 UPDATE calls
-   SET status           = :#status,
+   SET status           = CASE WHEN status_rank <= 1 THEN :#status ELSE status END,
+       status_rank      = GREATEST(status_rank, CASE CAST(:#status AS text) WHEN 'initiated' THEN 1 ELSE 9 END),
        fallback_reason  = :#reason,
        fallback_detail  = :#detail,
-       external_call_id = :#dialpadCallId,
+       external_call_id = COALESCE(:#dialpadCallId, external_call_id),
        dialpad_status   = :#dialpadStatus,
        updated_at       = now()
  WHERE id = :#id

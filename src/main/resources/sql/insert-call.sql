@@ -1,5 +1,5 @@
 -- Log the call before anything is dialled: status 'pending' (or 'fallback' when there is nothing to dial with).
-INSERT INTO calls (id, to_number, status, fallback_reason, fallback_detail, rep_id, dialpad_user_id,
+INSERT INTO calls (id, to_number, status, status_rank, fallback_reason, fallback_detail, rep_id, dialpad_user_id,
                    related_contact_id, related_deal_id, external_id)
-VALUES (:#id, :#toNumber, :#status, :#reason, :#detail, :#repId, :#dialpadUserId,
-        :#contactId, :#dealId, :#externalId)
+VALUES (:#id, :#toNumber, :#status, CASE CAST(:#status AS text) WHEN 'pending' THEN 0 ELSE 9 END,
+        :#reason, :#detail, :#repId, :#dialpadUserId, :#contactId, :#dealId, :#externalId)

@@ -6,11 +6,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
 
 /** What the CRM reads back: the answer to POST /calls (with a toast message) and the stored call for GET. */
 @Component("callAnswers")
 public class CallAnswers {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The 201 body for a finished attempt: Dialpad is ringing the rep, or here is a tel: link and why. */
     public Map<String, Object> created(Map<String, Object> call) {
@@ -26,6 +30,35 @@ public class CallAnswers {
         answer.put("dialpad_call_id", call.get("dialpadCallId"));
         answer.put("reason", reason);
         answer.put("message", viaDialpad ? "Calling " + toNumber + " via Dialpad" : "Opening phone: calling " + toNumber);
+        if (call.get("retryAfterSeconds") != null) {
+            answer.put("retry_after_seconds", call.get("retryAfterSeconds"));
+        }
+        return answer;
+    }
+
+    /** The 201 body as JSON text, kept in the attempt too so an Idempotency-Key can replay exactly it. */
+    public String createdJson(Map<String, Object> call) throws JsonProcessingException {
+        String json = JSON.writeValueAsString(created(call));
+        call.put("answerStatus", 201);
+        call.put("answerBody", json);
+        return json;
+    }
+
+    /** The answer for a repeated click: the earlier call (still pending when it has not finished yet). */
+    public Map<String, Object> duplicate(Map<String, Object> existing, String toNumber) {
+        Object status = existing.get("status");
+        Object reason = existing.get("fallback_reason");
+        boolean viaDialpad = reason == null && !"fallback".equals(status);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", existing.get("id").toString());
+        answer.put("action", viaDialpad ? "dialpad" : "tel");
+        answer.put("status", status == null ? "pending" : status);
+        answer.put("to_number", toNumber);
+        answer.put("tel_uri", "tel:" + toNumber);
+        answer.put("dialpad_call_id", existing.get("external_call_id"));
+        answer.put("reason", reason);
+        answer.put("message", viaDialpad ? "Already calling " + toNumber + " via Dialpad" : "Opening phone: calling " + toNumber);
+        answer.put("duplicate", true);
         return answer;
     }
 

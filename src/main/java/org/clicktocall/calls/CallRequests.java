@@ -44,6 +44,7 @@ public class CallRequests {
         call.put("dialpadUserId", null);
         call.put("dialpadCallId", null);
         call.put("dialpadStatus", null);
+        call.put("retryAfterSeconds", null);
         return call;
     }
 }

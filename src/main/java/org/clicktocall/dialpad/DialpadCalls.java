@@ -28,9 +28,12 @@ public class DialpadCalls {
     private final TokenCipher cipher;
     private final MeterRegistry meters;
     private final boolean initiateMode;
+    private final int defaultRetryAfterSeconds;
 
-    public DialpadCalls(TokenCipher cipher, MeterRegistry meters, @Value("${dialpad.call-mode:ring}") String callMode) {
+    public DialpadCalls(TokenCipher cipher, MeterRegistry meters, @Value("${dialpad.call-mode:ring}") String callMode,
+                        @Value("${dialpad.default-retry-after-seconds:60}") int defaultRetryAfterSeconds) {
         this.cipher = cipher;
+        this.defaultRetryAfterSeconds = defaultRetryAfterSeconds;
         this.meters = meters;
         this.initiateMode = switch (callMode.trim().toLowerCase(Locale.ROOT)) {
             case "ring" -> false;
@@ -97,6 +100,10 @@ public class DialpadCalls {
             call.put("status", "fallback");
             call.put("reason", refusalReason(status, detail));
             call.put("detail", detail);
+            if (status == 429) {
+                // No Retry-After is documented; honour it when Dialpad sends one, else wait the default.
+                call.put("retryAfterSeconds", retryAfter(exchange.getMessage().getHeader("Retry-After", String.class)));
+            }
             return;
         }
         throw new DialpadUnavailableException("Dialpad answered HTTP " + status);
@@ -109,6 +116,13 @@ public class DialpadCalls {
         call.put("status", "fallback");
         call.put("reason", "dialpad_unavailable");
         call.put("detail", cause == null ? "circuit breaker open" : describe(cause));
+    }
+
+    private int retryAfter(String header) {
+        if (header != null && header.trim().matches("[0-9]{1,6}")) {
+            return Math.max(1, Integer.parseInt(header.trim()));
+        }
+        return defaultRetryAfterSeconds;
     }
 
     /** Dialpad request latency by endpoint and status class, for requests that were actually sent. */

@@ -1,0 +1,246 @@
+package org.clicktocall;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.clicktocall.support.ServiceTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.TestPropertySource;
+
+/** Double clicks, retries and Dialpad's per-user limit never turn into extra calls, on one instance or two. */
+@TestPropertySource(properties = {"calls.duplicate-window-ms=10000", "calls.budget.calls=5"})
+class GuardsTest extends ServiceTest {
+
+    @Autowired
+    EmbeddedPostgres postgres;
+
+    private Answer postWithKey(String key, String body) {
+        return postWithKey(port, CRM_KEY, key, body);
+    }
+
+    private Answer postWithKey(int toPort, String apiKey, String key, String body) {
+        int saved = port;
+        port = toPort;
+        try {
+            return send("POST", "/calls", body, "X-API-Key", apiKey, "Content-Type", "application/json", "Idempotency-Key", key);
+        } finally {
+            port = saved;
+        }
+    }
+
+    private int rowsFor(String repId) {
+        return jdbc.queryForObject("SELECT count(*) FROM calls WHERE rep_id = ?", Integer.class, repId);
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndDialsOnce() {
+        connectRep("rep-idem");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"301\"}")));
+        String body = "{\"rep_id\": \"rep-idem\", \"to_number\": \"5552000001\"}";
+
+        Answer first = postWithKey("key-1", body);
+        Answer retry = postWithKey("key-1", body.replace("5552000001", "(555) 200-0001"));
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(dialpadRequests()).hasSize(1);
+        assertThat(rowsFor("rep-idem")).isEqualTo(1);
+    }
+
+    @Test
+    void theSameKeyWithADifferentRequestIs422AndChangesNothing() {
+        connectRep("rep-idem-422");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"302\"}")));
+        postWithKey("key-2", "{\"rep_id\": \"rep-idem-422\", \"to_number\": \"5552000002\"}");
+
+        Answer other = postWithKey("key-2", "{\"rep_id\": \"rep-idem-422\", \"to_number\": \"5552000003\"}");
+
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.json().at("/error/code").asText()).isEqualTo("idempotency_key_reused");
+        assertThat(dialpadRequests()).hasSize(1);
+        assertThat(rowsFor("rep-idem-422")).isEqualTo(1);
+    }
+
+    @Test
+    void keysAreScopedToTheApiKeyThatSentThem() {
+        connectRep("rep-idem-scope");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"303\"}")));
+        String body = "{\"rep_id\": \"rep-idem-scope\", \"to_number\": \"5552000004\"}";
+
+        Answer one = postWithKey(port, CRM_KEY, "shared-key", body);
+        Answer two = postWithKey(port, "second-crm-key-0123456789", "shared-key", body.replace("5552000004", "5552000005"));
+
+        assertThat(one.json().get("id").asText()).isNotEqualTo(two.json().get("id").asText());
+        assertThat(dialpadRequests()).hasSize(2);
+    }
+
+    @Test
+    void manyConcurrentRequestsWithOneKeyDialOnce() throws Exception {
+        connectRep("rep-idem-burst");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"304\"}").withFixedDelay(300)));
+        String body = "{\"rep_id\": \"rep-idem-burst\", \"to_number\": \"5552000006\"}";
+
+        List<Answer> answers = concurrently(24, i -> postWithKey("burst-key", body));
+
+        assertThat(dialpadRequests()).hasSize(1);
+        assertThat(rowsFor("rep-idem-burst")).isEqualTo(1);
+        Set<String> ids = new HashSet<>();
+        for (Answer answer : answers) {
+            assertThat(answer.status()).isIn(201, 409);
+            if (answer.status() == 201) {
+                ids.add(answer.json().get("id").asText());
+            } else {
+                assertThat(answer.json().at("/error/code").asText()).isEqualTo("idempotency_in_flight");
+            }
+        }
+        assertThat(ids).hasSize(1);
+        System.out.printf("Concurrent Idempotency-Key burst: 24 requests, %d Dialpad request(s), %d answered 201, %d answered 409%n",
+                dialpadRequests().size(), answers.stream().filter(a -> a.status() == 201).count(),
+                answers.stream().filter(a -> a.status() == 409).count());
+    }
+
+    @Test
+    void aDoubleClickWithoutAKeyAnswersWithTheFirstCall() throws Exception {
+        connectRep("rep-double");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"305\"}").withFixedDelay(200)));
+        String body = "{\"rep_id\": \"rep-double\", \"to_number\": \"5552000007\"}";
+
+        List<Answer> answers = concurrently(12, i -> postCall(body));
+        Answer later = postCall(body.replace("5552000007", "555-200-0007"));
+
+        assertThat(dialpadRequests()).hasSize(1);
+        assertThat(rowsFor("rep-double")).isEqualTo(1);
+        String firstId = jdbc.queryForObject("SELECT id::text FROM calls WHERE rep_id = 'rep-double'", String.class);
+        for (Answer answer : answers) {
+            assertThat(answer.status()).isIn(200, 201);
+            assertThat(answer.json().get("id").asText()).isEqualTo(firstId);
+        }
+        assertThat(answers.stream().filter(a -> a.status() == 201)).hasSize(1);
+        assertThat(later.status()).isEqualTo(200);
+        assertThat(later.header("Location")).isEqualTo("/calls/" + firstId);
+        assertThat(later.json().get("duplicate").asBoolean()).isTrue();
+        assertThat(later.json().get("status").asText()).isEqualTo("initiated");
+        assertThat(later.json().get("dialpad_call_id").asText()).isEqualTo("305");
+    }
+
+    @Test
+    void theSixthCallInAMinuteIsRateLimitedWithoutReachingDialpad() {
+        connectRep("rep-budget");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"306\"}")));
+        for (int i = 0; i < 5; i++) {
+            Answer allowed = postCall("{\"rep_id\": \"rep-budget\", \"to_number\": \"555300000" + i + "\"}");
+            assertThat(allowed.json().get("action").asText()).isEqualTo("dialpad");
+        }
+
+        Answer sixth = postCall("{\"rep_id\": \"rep-budget\", \"to_number\": \"5553000009\"}");
+
+        assertThat(sixth.status()).isEqualTo(201);
+        assertThat(sixth.json().get("action").asText()).isEqualTo("tel");
+        assertThat(sixth.json().get("reason").asText()).isEqualTo("rate_limited");
+        assertThat(sixth.json().get("retry_after_seconds").asInt()).isBetween(50, 60);
+        assertThat(dialpadRequests()).hasSize(5);
+        assertThat(callRow(sixth.json().get("id").asText())).containsEntry("status", "fallback")
+                .containsEntry("fallback_reason", "rate_limited");
+        assertThat(breaker().getNumberOfFailedCalls()).isZero();
+    }
+
+    @Test
+    void dialpads429BlocksTheRepForItsRetryAfter() {
+        connectRep("rep-429");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
+
+        Answer limited = postCall("{\"rep_id\": \"rep-429\", \"to_number\": \"5554000001\"}");
+        Answer next = postCall("{\"rep_id\": \"rep-429\", \"to_number\": \"5554000002\"}");
+
+        assertThat(limited.json().get("reason").asText()).isEqualTo("rate_limited");
+        assertThat(limited.json().get("retry_after_seconds").asInt()).isEqualTo(120);
+        assertThat(next.json().get("reason").asText()).isEqualTo("rate_limited");
+        assertThat(next.json().get("retry_after_seconds").asInt()).isBetween(110, 120);
+        assertThat(dialpadRequests()).as("the blocked rep's next click never reached Dialpad").hasSize(1);
+        assertThat(breaker().getNumberOfFailedCalls()).isZero();
+    }
+
+    @Test
+    void dialpads429WithoutRetryAfterBlocksForSixtySeconds() {
+        connectRep("rep-429b");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(aResponse().withStatus(429)));
+
+        Answer limited = postCall("{\"rep_id\": \"rep-429b\", \"to_number\": \"5554000003\"}");
+
+        assertThat(limited.json().get("retry_after_seconds").asInt()).isEqualTo(60);
+    }
+
+    @Test
+    void oneIdempotencyKeyAcrossTwoInstancesDialsOnce() throws Exception {
+        connectRep("rep-two-instances");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"307\"}").withFixedDelay(300)));
+        try (ConfigurableApplicationContext second = secondInstance()) {
+            int secondPort = ((ServletWebServerApplicationContext) second).getWebServer().getPort();
+            String body = "{\"rep_id\": \"rep-two-instances\", \"to_number\": \"5555000001\"}";
+
+            List<Answer> answers = concurrently(16, i -> postWithKey(i % 2 == 0 ? port : secondPort, CRM_KEY, "two-key", body));
+
+            assertThat(dialpadRequests()).hasSize(1);
+            assertThat(rowsFor("rep-two-instances")).isEqualTo(1);
+            assertThat(answers).allSatisfy(a -> assertThat(a.status()).isIn(201, 409));
+        }
+    }
+
+    /** A second instance of the service on the same database (as operations run several behind a balancer). */
+    private ConfigurableApplicationContext secondInstance() {
+        // command-line arguments: they outrank config/application.yaml, as the test's own properties do
+        return new SpringApplicationBuilder(ClickToCallApplication.class).run(
+                "--server.port=0",
+                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "--spring.datasource.username=postgres",
+                "--app.data-dir=target/test-data/second-instance",
+                "--calls.api-keys=" + CRM_KEY,
+                "--calls.admin-api-keys=" + ADMIN_KEY,
+                "--tokens.encryption-key=" + ENCRYPTION_KEY,
+                "--dialpad.base-url=" + DIALPAD.baseUrl(),
+                "--calls.duplicate-window-ms=10000",
+                "--calls.budget.calls=5");
+    }
+
+    private static List<Answer> concurrently(int count, IntFunction task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            List<Callable<Answer>> calls = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                calls.add(() -> task.apply(n));
+            }
+            List<Answer> answers = new ArrayList<>();
+            for (Future<Answer> future : pool.invokeAll(calls)) {
+                answers.add(future.get());
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IntFunction {
+        Answer apply(int i);
+    }
+}
