@@ -30,7 +30,8 @@ class OpenApiDescriptionTest extends ServiceTest {
         api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
                 operations.put(operation.getOperationId(), operation)));
 
-        assertThat(operations).containsOnlyKeys("create-call", "get-call", "import-dialpad-token");
+        assertThat(operations).containsOnlyKeys("create-call", "get-call", "list-calls", "import-dialpad-token",
+                "receive-dialpad-event");
         operations.values().forEach(operation -> assertThat(operation.getSummary()).isNotBlank());
         assertThat(operations.get("create-call").getRequestBody().getContent().get("application/json").getSchema().get$ref())
                 .endsWith("CallRequest");

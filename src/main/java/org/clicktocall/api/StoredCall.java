@@ -10,7 +10,7 @@ public class StoredCall {
     public String direction;
     @Schema(nullable = true, allowableValues = {"dialpad", "tel"}, description = "null while pending")
     public String action;
-    @Schema(example = "initiated", description = "pending, initiated or fallback")
+    @Schema(example = "initiated", description = "pending, initiated, fallback; then calling, ringing, connected, ended, missed, voicemail, rejected from Dialpad's events; unknown when the sweep gave up")
     public String status;
     @Schema(nullable = true)
     public String reason;
@@ -38,7 +38,29 @@ public class StoredCall {
     @JsonProperty("started_at")
     @Schema(format = "date-time")
     public String startedAt;
+    @JsonProperty("answered_at")
+    @Schema(format = "date-time", nullable = true)
+    public String answeredAt;
+    @JsonProperty("ended_at")
+    @Schema(format = "date-time", nullable = true)
+    public String endedAt;
+    @JsonProperty("duration_ms")
+    @Schema(nullable = true)
+    public Long durationMs;
+    @JsonProperty("recording_url")
+    @Schema(nullable = true)
+    public String recordingUrl;
+    @Schema(description = "Dialpad's call events, oldest first (GET /calls/{id} only)")
+    public java.util.List<TimelineEntry> events;
     @JsonProperty("updated_at")
     @Schema(format = "date-time")
     public String updatedAt;
+
+    @Schema(name = "TimelineEntry")
+    public static class TimelineEntry {
+        @Schema(example = "connected")
+        public String state;
+        @Schema(format = "date-time")
+        public String at;
+    }
 }

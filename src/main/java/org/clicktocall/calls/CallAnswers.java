@@ -81,6 +81,10 @@ public class CallAnswers {
         call.put("deal_id", row.get("related_deal_id"));
         call.put("external_id", row.get("external_id"));
         call.put("started_at", timestamp(row.get("started_at")));
+        call.put("answered_at", timestamp(row.get("answered_at")));
+        call.put("ended_at", timestamp(row.get("ended_at")));
+        call.put("duration_ms", row.get("duration_ms"));
+        call.put("recording_url", row.get("recording_url"));
         call.put("updated_at", timestamp(row.get("updated_at")));
         return call;
     }

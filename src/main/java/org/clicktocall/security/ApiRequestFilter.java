@@ -35,10 +35,13 @@ public class ApiRequestFilter extends OncePerRequestFilter {
 
     public static final String API_KEY_HEADER = "X-API-Key";
     static final int MAX_BODY_BYTES = 16 * 1024;
+    /** Dialpad's call objects can carry transcripts and link lists. */
+    static final int MAX_EVENT_BYTES = 256 * 1024;
+    private static final String EVENTS_PATH = "/dialpad/events";
 
     /** Reachable without a key: health probes, and callers that prove themselves otherwise (browser redirect, signed events). */
     private static final List<String> OPEN_PATHS = List.of("/actuator/health", "/actuator/health/**",
-            "/actuator/prometheus", "/openapi.json", "/oauth/dialpad/callback", "/dialpad/events", "/error");
+            "/actuator/prometheus", "/openapi.json", "/oauth/dialpad/callback", EVENTS_PATH, "/error");
     private static final List<String> ADMIN_PATHS = List.of("/reps/*/dialpad-token", "/admin/**");
 
     private final AntPathMatcher paths = new AntPathMatcher();
@@ -67,17 +70,15 @@ public class ApiRequestFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!isJson(request.getContentType()) && !path.equals("/dialpad/events")) {
+        boolean event = path.equals(EVENTS_PATH);
+        if (!event && !isJson(request.getContentType())) {
             ErrorBodies.write(response, 415, "unsupported_media_type", "Send the body as application/json");
             return;
         }
-        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-            ErrorBodies.write(response, 413, "payload_too_large", "The body must be at most 16 KiB");
-            return;
-        }
-        byte[] body = readAtMost(request.getInputStream(), MAX_BODY_BYTES);
+        int limit = event ? MAX_EVENT_BYTES : MAX_BODY_BYTES;
+        byte[] body = request.getContentLengthLong() > limit ? null : readAtMost(request.getInputStream(), limit);
         if (body == null) {
-            ErrorBodies.write(response, 413, "payload_too_large", "The body must be at most 16 KiB");
+            ErrorBodies.write(response, 413, "payload_too_large", "The body must be at most " + limit / 1024 + " KiB");
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, body), response);
