@@ -33,6 +33,12 @@ import org.springframework.stereotype.Component;
 @Component("dialpadEvents")
 public class DialpadEvents {
 
+    /**
+     * Ranks: pending 0, initiated 1, calling/ringing 2, connected 3, unknown 4 (the sweep gave up; a real final
+     * event may still replace it), final states 5, tel: fallbacks 9 (never changed by events).
+     */
+    static final int FINAL = 5;
+
     /** Where a Dialpad state puts our call; a higher rank never goes back to a lower one. */
     record Target(String status, int rank) {
     }
@@ -43,12 +49,12 @@ public class DialpadEvents {
             Map.entry("preanswer", new Target("ringing", 2)),
             Map.entry("connected", new Target("connected", 3)),
             Map.entry("hold", new Target("connected", 3)),
-            Map.entry("voicemail", new Target("voicemail", 4)),
-            Map.entry("voicemail_uploaded", new Target("voicemail", 4)),
-            Map.entry("missed", new Target("missed", 4)),
-            Map.entry("blocked", new Target("rejected", 4)),
-            Map.entry("hangup", new Target("ended", 4)),
-            Map.entry("postcall", new Target("ended", 4)));
+            Map.entry("voicemail", new Target("voicemail", FINAL)),
+            Map.entry("voicemail_uploaded", new Target("voicemail", FINAL)),
+            Map.entry("missed", new Target("missed", FINAL)),
+            Map.entry("blocked", new Target("rejected", FINAL)),
+            Map.entry("hangup", new Target("ended", FINAL)),
+            Map.entry("postcall", new Target("ended", FINAL)));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -81,7 +87,26 @@ public class DialpadEvents {
 
     /** Verifies and reads one event into the parameters of record-call-event.sql. */
     public Map<String, Object> read(String body) {
-        JsonNode call = verifier != null ? verified(body) : unsigned(body);
+        return fromCallObject(verifier != null ? verified(body) : unsigned(body));
+    }
+
+    /**
+     * What the sweep learned from GET /api/v2/call/{id}, as an event (null when Dialpad did not answer 200 with a
+     * call object), so it is stored and applied exactly like a delivered one.
+     */
+    public Map<String, Object> polled(Integer httpStatus, String body) {
+        if (httpStatus == null || httpStatus != 200 || body == null) {
+            return null;
+        }
+        try {
+            JsonNode call = JSON.readTree(body);
+            return call != null && call.hasNonNull("call_id") && call.hasNonNull("state") ? fromCallObject(call) : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private Map<String, Object> fromCallObject(JsonNode call) {
         JsonNode callId = call.get("call_id");
         JsonNode state = call.get("state");
         if (callId == null || callId.isNull() || state == null || !state.isTextual()) {
@@ -100,7 +125,7 @@ public class DialpadEvents {
         event.put("callRef", uuidOrNull(customData));
         event.put("eventAt", epochMillis(call, "event_timestamp"));
         event.put("answeredAt", epochMillis(call, "date_connected"));
-        event.put("endedAt", target.rank() == 4 ? epochMillis(call, "date_ended") : null);
+        event.put("endedAt", target.rank() == FINAL ? epochMillis(call, "date_ended") : null);
         event.put("durationMs", call.hasNonNull("duration") && call.get("duration").isNumber()
                 ? Math.round(call.get("duration").asDouble()) : null);
         event.put("recordingUrl", recordingUrl(call));

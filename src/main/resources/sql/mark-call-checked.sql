@@ -1,0 +1,1 @@
+UPDATE calls SET last_checked_at = now() WHERE id = :#id
