@@ -31,7 +31,7 @@ class OpenApiDescriptionTest extends ServiceTest {
                 operations.put(operation.getOperationId(), operation)));
 
         assertThat(operations).containsOnlyKeys("create-call", "get-call", "list-calls", "import-dialpad-token",
-                "receive-dialpad-event");
+                "receive-dialpad-event", "subscribe-to-call-events");
         operations.values().forEach(operation -> assertThat(operation.getSummary()).isNotBlank());
         assertThat(operations.get("create-call").getRequestBody().getContent().get("application/json").getSchema().get$ref())
                 .endsWith("CallRequest");

@@ -42,6 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "dialpad.connect-timeout=1000",
         "dialpad.response-timeout=1000",
         "dialpad.webhook.secret=" + ServiceTest.WEBHOOK_SECRET,
+        "dialpad.api-key=" + ServiceTest.DIALPAD_ADMIN_API_KEY,
         // The guard rails have their own test class; here they would turn repeated test clicks into fallbacks.
         "calls.duplicate-window-ms=0",
         "calls.budget.calls=0",
@@ -52,6 +53,7 @@ public abstract class ServiceTest {
     public static final String CRM_KEY = "test-crm-key-0123456789abcdef";
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
     public static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef0123";
+    public static final String DIALPAD_ADMIN_API_KEY = "FAKE-DIALPAD-COMPANY-KEY-77aa";
     public static final String ENCRYPTION_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     /** Recognisable fake tokens: tests assert they never appear where they must not. */
     public static final String ACCESS_TOKEN = "FAKE-ACCESS-TOKEN-5e1f0c7a";
