@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmark the click-to-call service on this machine: one command.
+#
+#   bench/run.sh            # full run: happy, capacity, light, hang, down; 3 repeats each (~15 min)
+#   bench/run.sh --smoke    # tiny run for CI (< 60 s once the jars exist)
+#   bench/run.sh --help     # every option (flags or environment variables)
+#
+# Builds the service jar and the harness jar when they are missing (or the harness sources changed), then runs
+# the harness. Results go to bench/results/<time>-<full|smoke>.{md,json}. See bench/README.md.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PROJECT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+SERVICE_JAR="${SERVICE_JAR:-$PROJECT_DIR/target/dialpad-click-to-call-0.1.0-SNAPSHOT.jar}"
+BENCH_JAR="$BENCH_DIR/target/click-to-call-bench.jar"
+
+# Maven shares the machine (and its local repository) with other builds: take the same lock they take, when
+# flock exists (util-linux); otherwise run Maven directly.
+mvn_locked() {
+  # (Debian's Maven 3.8 prints stray colour resets even with -B -q; strip them. pipefail keeps mvn's exit code.)
+  if command -v flock >/dev/null 2>&1; then
+    flock /tmp/maven.lock mvn "$@" 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g'
+  else
+    mvn "$@" 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g'
+  fi
+}
+
+for tool in java mvn; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench: needs $tool (Java 17+ and Maven 3.8+)" >&2; exit 2; }
+done
+
+case " $* " in
+  *" --help "*|*" -h "*) ;;
+  *)
+    if [ ! -f "$SERVICE_JAR" ]; then
+      echo "bench: building the service jar (mvn package -DskipTests)..."
+      mvn_locked -B -q -f "$PROJECT_DIR/pom.xml" package -DskipTests
+    fi
+    ;;
+esac
+
+# Rebuild the harness when its jar is missing or older than any of its sources.
+if [ ! -f "$BENCH_JAR" ] || [ -n "$(find "$BENCH_DIR/src" "$BENCH_DIR/pom.xml" -newer "$BENCH_JAR" -print -quit)" ]; then
+  echo "bench: building the harness..."
+  mvn_locked -B -q -f "$BENCH_DIR/pom.xml" package -DskipTests
+fi
+
+# The commit measured, for the report (read-only git command; absent outside a git checkout).
+BENCH_GIT_REV="$(git -C "$PROJECT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+export BENCH_GIT_REV
+
+# The harness JVM (stub + load generator). Its own flags: BENCH_JVM_OPTS; the service's: SERVICE_JVM_OPTS.
+# shellcheck disable=SC2086
+exec java ${BENCH_JVM_OPTS:--Xms512m -Xmx1g} -jar "$BENCH_JAR" \
+  --project-dir="$PROJECT_DIR" --jar="$SERVICE_JAR" "$@"

@@ -1,0 +1,215 @@
+package org.clicktocall.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Stands in for Dialpad's {@code POST /api/v2/call} on 127.0.0.1, with a configurable latency and failure mode.
+ *
+ * <p>The latency must not hold a thread per request (3,000 req/s x 50 ms would need 150 blocked threads and
+ * their context switches on 2 cores), so the handler only reads the request and a {@link ScheduledExecutorService}
+ * writes the answer when it is due. The JDK server allows an exchange to be finished from another thread.
+ */
+public final class DialpadStub implements AutoCloseable {
+
+    /** ok: 200 with a call_id; hang: read the request, never answer; refuse: port closed; error503: 503. */
+    public enum Mode {
+        OK, HANG, REFUSE, ERROR503;
+
+        static Mode parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "ok" -> OK;
+                case "hang" -> HANG;
+                case "refuse", "down" -> REFUSE;
+                case "503", "error503" -> ERROR503;
+                default -> throw new IllegalArgumentException("stub mode must be ok, hang, refuse or 503: " + text);
+            };
+        }
+
+        String label() {
+            return this == ERROR503 ? "503" : name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static {
+        // The JDK server keeps at most 200 idle keep-alive connections by default and closes the rest after each
+        // answer; with 256 load clients that would turn the floor into a connect-per-request test.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "2000");
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's delayed ACK:
+        // every answer would take ~40 ms longer than the configured latency.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private static final byte[] ERROR_BODY =
+            "{\"error\":{\"code\":503,\"message\":\"Service unavailable (bench stub)\"}}".getBytes(StandardCharsets.UTF_8);
+
+    private final int port;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService handlers;
+    /** Dialpad's ids are 16-digit numbers; a counter keeps them unique. */
+    private final AtomicLong nextCallId = new AtomicLong(6_000_000_000_000_000L);
+    private final AtomicLong requests = new AtomicLong();
+    /** Exchanges held open in hang mode, closed when the mode changes or the stub stops. */
+    private final Set<HttpExchange> hanging = ConcurrentHashMap.newKeySet();
+
+    private volatile long latencyMs;
+    private volatile Mode mode = Mode.OK;
+    private HttpServer server;
+
+    public DialpadStub(int port, long latencyMs) throws IOException {
+        this.port = port;
+        this.latencyMs = latencyMs;
+        // Two timer threads only write small answers; two handler threads parse requests. Enough for >3k req/s.
+        this.timer = Executors.newScheduledThreadPool(2, daemon("stub-timer"));
+        this.handlers = Executors.newFixedThreadPool(2, daemon("stub-http"));
+        listen();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public long requests() {
+        return requests.get();
+    }
+
+    public synchronized void setLatencyMs(long latencyMs) {
+        this.latencyMs = latencyMs;
+    }
+
+    /** Switches the failure mode; "refuse" closes the port, leaving it re-opens it on the same port. */
+    public synchronized void setMode(Mode newMode) throws IOException {
+        if (newMode == mode) {
+            return;
+        }
+        releaseHanging();
+        if (newMode == Mode.REFUSE) {
+            server.stop(0);
+            server = null;
+        } else if (server == null) {
+            listen();
+        }
+        mode = newMode;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    private void listen() throws IOException {
+        HttpServer created = null;
+        IOException last = null;
+        // Re-binding right after a stop can briefly fail; a few bounded tries.
+        for (int attempt = 0; attempt < 20 && created == null; attempt++) {
+            try {
+                created = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
+            } catch (IOException e) {
+                last = e;
+                sleep(100);
+            }
+        }
+        if (created == null) {
+            throw last;
+        }
+        created.createContext("/", this::handle);
+        created.setExecutor(handlers);
+        created.start();
+        server = created;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        // Read the whole body so the connection can be reused (keep-alive), as Dialpad's server would.
+        try (InputStream in = exchange.getRequestBody()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        requests.incrementAndGet();
+        boolean isCall = "POST".equals(exchange.getRequestMethod())
+                && exchange.getRequestURI().getPath().startsWith("/api/v2/");
+        if (!isCall) {
+            answer(exchange, 404, "{\"error\":{\"code\":404,\"message\":\"not found\"}}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        Mode current = mode;
+        if (current == Mode.HANG) {
+            hanging.add(exchange);
+            return; // accepted, read, never answered
+        }
+        long delay = latencyMs;
+        Runnable reply = current == Mode.ERROR503
+                ? () -> answer(exchange, 503, ERROR_BODY)
+                : () -> answer(exchange, 200,
+                        ("{\"call_id\":\"" + nextCallId.incrementAndGet() + "\"}").getBytes(StandardCharsets.UTF_8));
+        if (delay <= 0) {
+            reply.run();
+        } else {
+            timer.schedule(reply, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] body) {
+        try {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        } catch (IOException e) {
+            exchange.close(); // the client went away (e.g. its timeout fired); nothing to do
+        }
+    }
+
+    private void releaseHanging() {
+        for (HttpExchange exchange : hanging) {
+            exchange.close();
+        }
+        hanging.clear();
+    }
+
+    @Override
+    public synchronized void close() {
+        releaseHanging();
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+        timer.shutdownNow();
+        handlers.shutdownNow();
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicLong n = new AtomicLong();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
