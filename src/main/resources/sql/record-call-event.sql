@@ -5,7 +5,7 @@ WITH target AS (
     SELECT id
       FROM calls
      WHERE external_call_id = :#callId OR id = CAST(:#callRef AS uuid)
-     ORDER BY (external_call_id IS NOT DISTINCT FROM :#callId) DESC
+     ORDER BY (id = CAST(:#callRef AS uuid)) IS TRUE DESC   -- our own id in custom_data is the surest match
      LIMIT 1
 ), stored AS (
     INSERT INTO call_events (dialpad_call_id, state, call_ref, custom_data, event_at, payload)

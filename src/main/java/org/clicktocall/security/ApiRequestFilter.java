@@ -93,9 +93,12 @@ public class ApiRequestFilter extends OncePerRequestFilter {
         return false;
     }
 
+    /** A POST without a body (e.g. connect) needs no content type; anything sent must be JSON and small. */
     private static boolean hasBody(HttpServletRequest request) {
         String method = request.getMethod();
-        return "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
+        boolean mayHaveBody = "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
+        return mayHaveBody && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null
+                || request.getContentType() != null);
     }
 
     private static boolean isJson(String contentType) {

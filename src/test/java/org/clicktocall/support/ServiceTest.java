@@ -47,13 +47,19 @@ import org.springframework.test.context.DynamicPropertySource;
         "calls.duplicate-window-ms=0",
         "calls.budget.calls=0",
         // The sweep is run by the tests that check it, not by the clock in the middle of other tests.
-        "calls.sweep.cron=0 0 0 1 1 ? 2099"})
+        "calls.sweep.cron=0 0 0 1 1 ? 2099",
+        "tokens.refresh.cron=0 0 0 1 1 ? 2099",
+        "dialpad.oauth.client-id=test-client-id",
+        "dialpad.oauth.client-secret=" + ServiceTest.CLIENT_SECRET,
+        "dialpad.oauth.redirect-uri=https://ctc.example.com/oauth/dialpad/callback",
+        "dialpad.oauth.return-url=https://crm.example.com/settings/dialpad"})
 public abstract class ServiceTest {
 
     public static final String CRM_KEY = "test-crm-key-0123456789abcdef";
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
     public static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef0123";
     public static final String DIALPAD_ADMIN_API_KEY = "FAKE-DIALPAD-COMPANY-KEY-77aa";
+    public static final String CLIENT_SECRET = "FAKE-CLIENT-SECRET-31c9";
     public static final String ENCRYPTION_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     /** Recognisable fake tokens: tests assert they never appear where they must not. */
     public static final String ACCESS_TOKEN = "FAKE-ACCESS-TOKEN-5e1f0c7a";
