@@ -31,7 +31,8 @@ class OpenApiDescriptionTest extends ServiceTest {
                 operations.put(operation.getOperationId(), operation)));
 
         assertThat(operations).containsOnlyKeys("create-call", "get-call", "list-calls", "import-dialpad-token",
-                "receive-dialpad-event", "subscribe-to-call-events");
+                "receive-dialpad-event", "subscribe-to-call-events", "start-dialpad-connect", "finish-dialpad-connect",
+                "get-dialpad-connection", "disconnect-dialpad");
         operations.values().forEach(operation -> assertThat(operation.getSummary()).isNotBlank());
         assertThat(operations.get("create-call").getRequestBody().getContent().get("application/json").getSchema().get$ref())
                 .endsWith("CallRequest");

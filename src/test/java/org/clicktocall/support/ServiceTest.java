@@ -49,6 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
         // The sweep is run by the tests that check it, not by the clock in the middle of other tests.
         "calls.sweep.cron=0 0 0 1 1 ? 2099",
         "tokens.refresh.cron=0 0 0 1 1 ? 2099",
+        "tokens.refresh.batch=10",
         "dialpad.oauth.client-id=test-client-id",
         "dialpad.oauth.client-secret=" + ServiceTest.CLIENT_SECRET,
         "dialpad.oauth.redirect-uri=https://ctc.example.com/oauth/dialpad/callback",
