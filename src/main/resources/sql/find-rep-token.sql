@@ -1,5 +1,5 @@
--- The rep's Dialpad identity and (encrypted) access token; no row when the rep never connected or disconnected.
-SELECT dialpad_user_id, access_token, outbound_caller_id, device_id, expires_at
+-- The rep's Dialpad identity and (encrypted) access token. No row: never connected; status 'disconnected': the
+-- rep must reconnect (revoked or disconnected).
+SELECT dialpad_user_id, access_token, outbound_caller_id, device_id, expires_at, status
   FROM dialpad_tokens
  WHERE rep_id = :#repId
-   AND status <> 'disconnected'

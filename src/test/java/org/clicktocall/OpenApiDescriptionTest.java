@@ -32,7 +32,7 @@ class OpenApiDescriptionTest extends ServiceTest {
 
         assertThat(operations).containsOnlyKeys("create-call", "get-call", "list-calls", "import-dialpad-token",
                 "receive-dialpad-event", "subscribe-to-call-events", "start-dialpad-connect", "finish-dialpad-connect",
-                "get-dialpad-connection", "disconnect-dialpad");
+                "get-dialpad-connection", "disconnect-dialpad", "re-encrypt-tokens");
         operations.values().forEach(operation -> assertThat(operation.getSummary()).isNotBlank());
         assertThat(operations.get("create-call").getRequestBody().getContent().get("application/json").getSchema().get$ref())
                 .endsWith("CallRequest");

@@ -105,8 +105,9 @@ class TokenRefreshTest extends ServiceTest {
         Answer status = send("GET", "/reps/rep-revoked/dialpad", null, "X-API-Key", CRM_KEY);
         assertThat(status.json().get("status").asText()).isEqualTo("disconnected");
         assertThat(status.json().get("last_error").asText()).contains("invalid_grant");
-        assertThat(postCall("{\"rep_id\": \"rep-revoked\", \"to_number\": \"5551234567\"}").json().get("reason").asText())
-                .isEqualTo("not_connected");
+        Answer click = postCall("{\"rep_id\": \"rep-revoked\", \"to_number\": \"5551234567\"}");
+        assertThat(click.json().get("reason").asText()).isEqualTo("not_connected");
+        assertThat(click.json().get("message").asText()).contains("Reconnect Dialpad");
     }
 
     @Test

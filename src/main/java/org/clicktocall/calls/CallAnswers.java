@@ -29,7 +29,10 @@ public class CallAnswers {
         answer.put("tel_uri", "tel:" + toNumber);
         answer.put("dialpad_call_id", call.get("dialpadCallId"));
         answer.put("reason", reason);
-        answer.put("message", viaDialpad ? "Calling " + toNumber + " via Dialpad" : "Opening phone: calling " + toNumber);
+        answer.put("message", viaDialpad ? "Calling " + toNumber + " via Dialpad"
+                : Boolean.TRUE.equals(call.get("reconnect"))
+                ? "Opening phone: calling " + toNumber + ". Reconnect Dialpad in your settings to call through Dialpad again"
+                : "Opening phone: calling " + toNumber);
         if (call.get("retryAfterSeconds") != null) {
             answer.put("retry_after_seconds", call.get("retryAfterSeconds"));
         }

@@ -43,16 +43,32 @@ public class DialpadCalls {
         };
     }
 
-    /** The rep has no usable Dialpad connection: the CRM gets the tel: link and we never call Dialpad. */
-    public void notConnected(Map<String, Object> call) {
+    /**
+     * The rep has no usable Dialpad connection: the CRM gets the tel: link and we never call Dialpad. A rep whose
+     * connection was revoked is told to reconnect.
+     */
+    public void notConnected(Map<String, Object> call, Map<String, Object> repToken) {
         call.put("status", "fallback");
         call.put("reason", "not_connected");
-        call.put("detail", "no Dialpad connection for this rep");
+        boolean revoked = repToken != null;
+        call.put("detail", revoked ? "Dialpad connection revoked or expired: reconnect" : "no Dialpad connection for this rep");
+        call.put("reconnect", revoked);
     }
 
-    /** Copies the rep's Dialpad identity from their token row into the attempt (it is logged with the call). */
-    public void useRep(Map<String, Object> call, Map<String, Object> repToken) {
+    /**
+     * Copies the rep's Dialpad identity into the attempt (it is logged with the call) and decrypts the token into
+     * the Authorization value (an exchange property, never part of the attempt). A token that does not decrypt
+     * (copied from another row, or under a key this instance lacks) is unusable: the rep must reconnect.
+     */
+    public void useRep(Exchange exchange, Map<String, Object> call, Map<String, Object> repToken) {
         call.put("dialpadUserId", repToken.get("dialpad_user_id"));
+        try {
+            exchange.setProperty("authorization", "Bearer "
+                    + cipher.decrypt((String) call.get("repId"), "access_token", (String) repToken.get("access_token")));
+        } catch (TokenCipher.TokenDecryptionException e) {
+            notConnected(call, repToken);
+            call.put("detail", "stored token cannot be decrypted: reconnect");
+        }
     }
 
     /** The JSON body Dialpad expects; our call id travels as custom_data and comes back in every call event. */
@@ -73,10 +89,9 @@ public class DialpadCalls {
         return body;
     }
 
-    /** The Authorization header value; the token is decrypted only here, just before the request. */
-    public String authorization(Map<String, Object> call, Map<String, Object> repToken) {
+    /** Marks the moment the request leaves, for the latency histogram. */
+    public void sending(Map<String, Object> call) {
         call.put("dialpadSentNanos", System.nanoTime());
-        return "Bearer " + cipher.decrypt((String) call.get("repId"), "access_token", (String) repToken.get("access_token"));
     }
 
     /**

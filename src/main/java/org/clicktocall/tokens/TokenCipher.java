@@ -100,6 +100,16 @@ public class TokenCipher {
         }
     }
 
+    /** The same value encrypted with the current key (rotation). */
+    public String reencrypt(String repId, String column, String stored) {
+        return stored == null || isCurrent(stored) ? stored : encrypt(repId, column, decrypt(repId, column, stored));
+    }
+
+    /** SQL LIKE pattern matching values encrypted with the current key. */
+    public String currentKeyPattern() {
+        return currentKeyId + ":%";
+    }
+
     /** True when {@code stored} was encrypted with the current key (rotation re-encrypts the others). */
     public boolean isCurrent(String stored) {
         return stored == null || stored.startsWith(currentKeyId + ":");
