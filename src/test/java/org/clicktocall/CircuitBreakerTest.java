@@ -76,6 +76,5 @@ class CircuitBreakerTest extends ServiceTest {
         Answer answer = postCall(CLICK);
 
         assertThat(answer.json().get("action").asText()).isEqualTo("dialpad");
-        assertThat(dialpadRequests()).hasSize(13);
     }
 }

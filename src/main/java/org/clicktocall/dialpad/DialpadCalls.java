@@ -61,7 +61,15 @@ public class DialpadCalls {
      * (copied from another row, or under a key this instance lacks) is unusable: the rep must reconnect.
      */
     public void useRep(Exchange exchange, Map<String, Object> call, Map<String, Object> repToken) {
+        if (repToken == null || "disconnected".equals(repToken.get("status"))) {
+            notConnected(call, repToken);
+            return;
+        }
         call.put("dialpadUserId", repToken.get("dialpad_user_id"));
+        // An access token that has already expired is refreshed before dialling (once per click).
+        call.put("needsRefresh", call.get("refreshedNow") == null && Boolean.TRUE.equals(repToken.get("refreshable"))
+                && repToken.get("expires_at") instanceof java.sql.Timestamp expiresAt
+                && expiresAt.toInstant().isBefore(java.time.Instant.now().plusSeconds(30)));
         try {
             exchange.setProperty("authorization", "Bearer "
                     + cipher.decrypt((String) call.get("repId"), "access_token", (String) repToken.get("access_token")));
@@ -87,6 +95,46 @@ public class DialpadCalls {
             body.put("device_id", repToken.get("device_id"));
         }
         return body;
+    }
+
+    /**
+     * After Dialpad's 401: refresh once and try again, if the rep has a refresh token and this click has not done
+     * so already. Returns true when the click should go back to Dialpad.
+     */
+    public boolean retryAfterUnauthorized(Map<String, Object> call, Map<String, Object> repToken) {
+        boolean retry = "unauthorized".equals(call.get("reason")) && call.get("refreshedNow") == null
+                && repToken != null && Boolean.TRUE.equals(repToken.get("refreshable"));
+        call.put("retryDialpad", retry);
+        return retry;
+    }
+
+    /** Every click goes to Dialpad at least once. */
+    public void firstAttempt(Map<String, Object> call) {
+        call.put("retryDialpad", true);
+    }
+
+    /** No further attempt unless a 401 earns one (also: the refresh after a 401 gave no usable token). */
+    public void noRetry(Map<String, Object> call) {
+        call.put("retryDialpad", false);
+    }
+
+    /** No refresh now (another is in flight, or the token endpoint is backing off): no retry either. */
+    public void refreshNotPossible(Map<String, Object> call) {
+        call.put("refreshedNow", false);
+        call.put("needsRefresh", false);
+        call.put("retryDialpad", false);
+    }
+
+    /** The token was refreshed for this click: its next Dialpad attempt starts clean. */
+    public void refreshedNow(Map<String, Object> call) {
+        call.put("refreshedNow", true);
+        call.put("needsRefresh", false);
+        if ("unauthorized".equals(call.get("reason"))) {
+            call.put("status", "pending");
+            call.put("reason", null);
+            call.put("detail", null);
+            call.put("dialpadStatus", null);
+        }
     }
 
     /** Marks the moment the request leaves, for the latency histogram. */
