@@ -68,6 +68,8 @@ class OperationsTest extends ServiceTest {
                 .contains("clicktocall_dialpad_breaker_state{")
                 .containsPattern("clicktocall_dialpad_breaker_transitions_total\\{[^}]*from=\"closed\"[^}]*to=\"open\"")
                 .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"place-call\"")
+                .containsPattern("clicktocall_tokens_refresh_total\\{[^}]*outcome=\"invalid_grant\"")
+                .contains("clicktocall_tokens_expiring")
                 .doesNotContain("rep-metrics-7731").doesNotContain("9876543");
     }
 }

@@ -83,6 +83,9 @@ public class DialpadOAuth {
         this.redirectUri = redirectUri;
         this.scopes = scopes;
         this.stateTtl = Duration.ofSeconds(stateTtlSeconds);
+        for (String outcome : new String[] {"refreshed", "invalid_grant", "transient_error"}) {
+            meters.counter("clicktocall.tokens.refresh", "outcome", outcome);   // visible at 0 before the first refresh
+        }
         if (clientId.isBlank()) {
             this.registration = null;
         } else {
