@@ -173,13 +173,4 @@ class DialpadConnectTest extends ServiceTest {
         assertThat(postCall("{\"rep_id\": \"rep-disconnect\", \"to_number\": \"5551234567\"}").json().get("reason").asText())
                 .isEqualTo("not_connected");
     }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            String[] kv = pair.split("=", 2);
-            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-        }
-        return form;
-    }
 }

@@ -7,8 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -176,14 +174,5 @@ class TokenRefreshTest extends ServiceTest {
         assertThat(DIALPAD.findAll(postRequestedFor(urlEqualTo("/oauth2/token")))).hasSize(3);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM dialpad_tokens WHERE rep_id LIKE 'rep-orphan-%' AND last_refreshed_at IS NOT NULL",
                 Integer.class)).isEqualTo(3);
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            String[] kv = pair.split("=", 2);
-            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-        }
-        return form;
     }
 }

@@ -166,6 +166,17 @@ public abstract class ServiceTest {
                 com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
     }
 
+    /** An application/x-www-form-urlencoded body (what OAuth token requests carry), decoded. */
+    protected static Map<String, String> form(String body) {
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            String[] kv = pair.split("=", 2);
+            form.put(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+                    kv.length > 1 ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8) : "");
+        }
+        return form;
+    }
+
     protected static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
