@@ -1,5 +1,7 @@
 package org.clicktocall.calls;
 
+
+import org.apache.camel.ExchangeProperty;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -40,7 +42,7 @@ public class CallAnswers {
     }
 
     /** The 201 body as JSON text, kept in the attempt too so an Idempotency-Key can replay exactly it. */
-    public String createdJson(Map<String, Object> call) throws JsonProcessingException {
+    public String createdJson(@ExchangeProperty("call") Map<String, Object> call) throws JsonProcessingException {
         String json = JSON.writeValueAsString(created(call));
         call.put("answerStatus", 201);
         call.put("answerBody", json);

@@ -1,5 +1,8 @@
 package org.clicktocall.calls;
 
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,7 +55,9 @@ public class CallGuards {
      * Adds the guards' SQL parameters to the attempt. The Idempotency-Key is scoped to the API key that sent it
      * (only its SHA-256 is kept) and bound to a hash of the normalised request.
      */
-    public void prepare(Map<String, Object> call, String idempotencyKey, String apiKey) {
+    public void prepare(@ExchangeProperty("call") Map<String, Object> call,
+                        @ExchangeProperty("idempotencyKey") String idempotencyKey,
+                        @ExchangeProperty("apiKey") String apiKey) {
         call.put("idemTtlSeconds", idempotencyTtlSeconds);
         call.put("duplicateWindowMillis", duplicateWindowMillis);
         call.put("budgetCalls", budgetCalls);
@@ -87,7 +92,9 @@ public class CallGuards {
      * Someone else holds this Idempotency-Key: replay its answer, or refuse (409 while it is in flight, 422 when
      * the key came with a different request). A replay sets the stored status, body and Location.
      */
-    public void replayOrRefuse(Exchange exchange, Map<String, Object> stored, Map<String, Object> call) {
+    public void replayOrRefuse(Exchange exchange,
+                               @Body Map<String, Object> stored,
+                               @ExchangeProperty("call") Map<String, Object> call) {
         if (stored == null) {
             throw new ApiException(409, "idempotency_in_flight", "A request with this Idempotency-Key is being processed; retry shortly");
         }
@@ -109,7 +116,7 @@ public class CallGuards {
     }
 
     /** An identical click is within the window: answer with the call it made (200: nothing new was created). */
-    public void duplicateClick(Exchange exchange, Map<String, Object> existing, Map<String, Object> call)
+    public void duplicateClick(Exchange exchange, @Body Map<String, Object> existing, @ExchangeProperty("call") Map<String, Object> call)
             throws JsonProcessingException {
         meters.counter("clicktocall.guards", "guard", "duplicate_click", "result", "answered_with_existing").increment();
         var message = exchange.getMessage();
@@ -120,7 +127,7 @@ public class CallGuards {
     }
 
     /** The rep's call budget is spent: no Dialpad call; the CRM gets the tel: link and when to try again. */
-    public void budgetSpent(Map<String, Object> call, Integer retryAfterSeconds) {
+    public void budgetSpent(@ExchangeProperty("call") Map<String, Object> call, @Body Integer retryAfterSeconds) {
         meters.counter("clicktocall.guards", "guard", "rate_budget", "result", "rate_limited").increment();
         call.put("status", "fallback");
         call.put("reason", "rate_limited");

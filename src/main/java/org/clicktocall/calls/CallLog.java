@@ -1,5 +1,7 @@
 package org.clicktocall.calls;
 
+
+import org.apache.camel.ExchangeProperty;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +28,7 @@ public class CallLog {
         this.meters = meters;
     }
 
-    public void attempt(Map<String, Object> call) {
+    public void attempt(@ExchangeProperty("call") Map<String, Object> call) {
         Object reason = call.get("reason");
         meters.counter("clicktocall.calls", "action", reason == null ? "dialpad" : "tel",
                 "reason", reason == null ? "none" : reason.toString()).increment();

@@ -1,5 +1,7 @@
 package org.clicktocall.dialpad;
 
+
+import org.apache.camel.ExchangeProperty;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +62,9 @@ public class DialpadCalls {
      * the Authorization value (an exchange property, never part of the attempt). A token that does not decrypt
      * (copied from another row, or under a key this instance lacks) is unusable: the rep must reconnect.
      */
-    public void useRep(Exchange exchange, Map<String, Object> call, Map<String, Object> repToken) {
+    public void useRep(Exchange exchange,
+                       @ExchangeProperty("call") Map<String, Object> call,
+                       @ExchangeProperty("repToken") Map<String, Object> repToken) {
         if (repToken == null || "disconnected".equals(repToken.get("status"))) {
             notConnected(call, repToken);
             return;
@@ -80,7 +84,8 @@ public class DialpadCalls {
     }
 
     /** The JSON body Dialpad expects; our call id travels as custom_data and comes back in every call event. */
-    public Map<String, Object> requestBody(Map<String, Object> call, Map<String, Object> repToken) {
+    public Map<String, Object> requestBody(@ExchangeProperty("call") Map<String, Object> call,
+                                           @ExchangeProperty("repToken") Map<String, Object> repToken) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("phone_number", call.get("toNumber"));
         if (!initiateMode) {
@@ -101,7 +106,8 @@ public class DialpadCalls {
      * After Dialpad's 401: refresh once and try again, if the rep has a refresh token and this click has not done
      * so already. Returns true when the click should go back to Dialpad.
      */
-    public boolean retryAfterUnauthorized(Map<String, Object> call, Map<String, Object> repToken) {
+    public boolean retryAfterUnauthorized(@ExchangeProperty("call") Map<String, Object> call,
+                                          @ExchangeProperty("repToken") Map<String, Object> repToken) {
         boolean retry = "unauthorized".equals(call.get("reason")) && call.get("refreshedNow") == null
                 && repToken != null && Boolean.TRUE.equals(repToken.get("refreshable"));
         call.put("retryDialpad", retry);
@@ -109,24 +115,24 @@ public class DialpadCalls {
     }
 
     /** Every click goes to Dialpad at least once. */
-    public void firstAttempt(Map<String, Object> call) {
+    public void firstAttempt(@ExchangeProperty("call") Map<String, Object> call) {
         call.put("retryDialpad", true);
     }
 
     /** No further attempt unless a 401 earns one (also: the refresh after a 401 gave no usable token). */
-    public void noRetry(Map<String, Object> call) {
+    public void noRetry(@ExchangeProperty("call") Map<String, Object> call) {
         call.put("retryDialpad", false);
     }
 
     /** No refresh now (another is in flight, or the token endpoint is backing off): no retry either. */
-    public void refreshNotPossible(Map<String, Object> call) {
+    public void refreshNotPossible(@ExchangeProperty("call") Map<String, Object> call) {
         call.put("refreshedNow", false);
         call.put("needsRefresh", false);
         call.put("retryDialpad", false);
     }
 
     /** The token was refreshed for this click: its next Dialpad attempt starts clean. */
-    public void refreshedNow(Map<String, Object> call) {
+    public void refreshedNow(@ExchangeProperty("call") Map<String, Object> call) {
         call.put("refreshedNow", true);
         call.put("needsRefresh", false);
         if ("unauthorized".equals(call.get("reason"))) {
@@ -138,7 +144,7 @@ public class DialpadCalls {
     }
 
     /** Marks the moment the request leaves, for the latency histogram. */
-    public void sending(Map<String, Object> call) {
+    public void sending(@ExchangeProperty("call") Map<String, Object> call) {
         call.put("dialpadSentNanos", System.nanoTime());
     }
 
@@ -147,7 +153,7 @@ public class DialpadCalls {
      * breaker counts it as a success because Dialpad itself is fine. 5xx and anything else: throws, so the
      * breaker counts a failure and the fallback answers {@code dialpad_unavailable}.
      */
-    public void readAnswer(Exchange exchange, Map<String, Object> call) {
+    public void readAnswer(Exchange exchange, @ExchangeProperty("call") Map<String, Object> call) {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = exchange.getMessage().getBody(String.class);
         call.put("dialpadStatus", status);
@@ -173,7 +179,7 @@ public class DialpadCalls {
     }
 
     /** The breaker's fallback: Dialpad timed out, refused the connection, answered 5xx, or the breaker is open. */
-    public void unavailable(Exchange exchange, Map<String, Object> call) {
+    public void unavailable(Exchange exchange, @ExchangeProperty("call") Map<String, Object> call) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         timeRequest(call, "error");   // timeouts and refused connections; a 5xx was timed when it was read
         call.put("status", "fallback");

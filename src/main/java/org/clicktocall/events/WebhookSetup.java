@@ -31,7 +31,8 @@ public class WebhookSetup {
     private final String secret;
     private final String apiKey;
 
-    public WebhookSetup(@Value("${dialpad.webhook.secret:}") String secret, @Value("${dialpad.api-key:}") String apiKey) {
+    public WebhookSetup(@Value("${dialpad.webhook.secret:}") String secret,
+                        @Value("${dialpad.api-key:}") String apiKey) {
         this.secret = secret;
         this.apiKey = apiKey;
     }

@@ -30,14 +30,16 @@ public class DialpadConnections {
     private final Map<String, Object> refreshParameters = new HashMap<>();
     private final AtomicLong expiring = new AtomicLong();
 
-    public DialpadConnections(@Value("${dialpad.oauth.return-url:}") String returnUrl,
+    public DialpadConnections(DialpadOAuth oauth,
+                              @Value("${dialpad.oauth.return-url:}") String returnUrl,
                               @Value("${tokens.refresh.window-seconds:600}") int windowSeconds,
                               @Value("${tokens.refresh.batch:100}") int batch,
                               @Value("${tokens.refresh.lease-seconds:60}") int leaseSeconds,
                               MeterRegistry meters) {
         this.returnUrl = returnUrl;
         refreshParameters.put("windowSeconds", windowSeconds);
-        refreshParameters.put("batch", batch);
+        // Without an OAuth client there is nothing to refresh with: claim nothing rather than fail every token.
+        refreshParameters.put("batch", oauth.configured() ? batch : 0);
         refreshParameters.put("leaseSeconds", leaseSeconds);
         Gauge.builder("clicktocall.tokens.expiring", expiring, AtomicLong::get)
                 .description("Active tokens expiring within the refresh window (as of the last refresh run)")
