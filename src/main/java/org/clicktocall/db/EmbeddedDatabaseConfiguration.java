@@ -34,6 +34,8 @@ public class EmbeddedDatabaseConfiguration {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
+                    // the library turns this off for throwaway test databases; here the call log must survive a crash
+                    .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(30))
                     .start();
             LOG.info("Embedded PostgreSQL started on 127.0.0.1:{} with its data in {}", postgres.getPort(), dataDirectory);
