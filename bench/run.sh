@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark the click-to-call service on this machine: one command.
 #
-#   bench/run.sh            # full run: happy, capacity, light, hang, down; 3 repeats each (~15 min)
+#   bench/run.sh            # full run: happy, capacity, light, hang, down, events; 3 repeats each (~20 min)
+#   SCENARIOS=all bench/run.sh   # also refresh-sweep
 #   bench/run.sh --smoke    # tiny run for CI (< 60 s once the jars exist)
 #   bench/run.sh --help     # every option (flags or environment variables)
 #

@@ -36,6 +36,9 @@ import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import org.HdrHistogram.Histogram;
 import org.clicktocall.bench.LoadGenerator.Plan;
 import org.clicktocall.bench.Results.Check;
@@ -64,8 +67,18 @@ public final class Bench {
     static final double FOOTPRINT_MAX_RSS_MIB = 400;
     /** Dialpad's own limit, which the service's per-rep guard will mirror: 5 call starts per minute per rep. */
     static final int REP_CALLS_PER_MINUTE = 5;
+    static final double EVENTS_MIN_PER_SEC = 2000;
+    /** The events scenario GETs this many of its calls afterwards to see that they ended. */
+    static final int EVENTS_VERIFY_SAMPLE = 100;
+    static final int REFRESH_TARGET_TOKENS = 10_000;
+    static final double REFRESH_MAX_SECONDS = 60;
+    /** The token-refresh cron the harness gives the service when refresh-sweep runs (Quartz, seconds first). */
+    static final String REFRESH_CRON = "*/5 * * * * ?";
+    static final long REFRESH_CRON_PERIOD_MS = 5000;
+    /** Sample of refreshed reps read back with GET /reps/{id}/dialpad. */
+    static final int REFRESH_VERIFY_SAMPLE = 20;
 
-    enum Kind { LOAD, FAILURE, NOT_BUILT }
+    enum Kind { LOAD, FAILURE, EVENTS, REFRESH }
 
     record Scenario(String name, Kind kind, String description) {
     }
@@ -75,13 +88,12 @@ public final class Bench {
             new Scenario("happy", Kind.LOAD, "Dialpad answers in STUB_LATENCY_MS; closed loop with CLIENTS clients."),
             new Scenario("capacity", Kind.LOAD, "As happy with CAPACITY_CLIENTS clients: how many calls/s the service sustains."),
             new Scenario("light", Kind.LOAD, "Open loop at RATE calls/s (latency from the intended send): the latency the service adds at a light load."),
-            // Placeholders for features that are not built yet; selecting them records "skipped".
-            new Scenario("refresh-sweep", Kind.NOT_BUILT, "Happy load while the scheduled token refresh sweeps all reps."),
-            new Scenario("events", Kind.NOT_BUILT, "Happy load plus Dialpad call-event webhooks (POST /dialpad/events)."),
+            new Scenario("refresh-sweep", Kind.REFRESH, "REFRESH_TOKENS tokens expiring within the window, Dialpad's token endpoint answering in STUB_LATENCY_MS: how long the scheduled refresh takes to ask for every one (one instance), and whether any is asked for twice when two instances share the database."),
+            new Scenario("events", Kind.EVENTS, "Dialpad call events (POST /dialpad/events, HS256 JWT): closed loop with CLIENTS clients, each sending one call's ringing, connected and hangup in order, then the next call's."),
             new Scenario("hang", Kind.FAILURE, "Dialpad accepts the request and never answers: every click must be answered within the response timeout until the breaker opens, then at once with a tel: link."),
             new Scenario("down", Kind.FAILURE, "Dialpad's port is closed (connection refused): as hang."));
 
-    static final String DEFAULT_SCENARIOS = "happy,capacity,light,hang,down";
+    static final String DEFAULT_SCENARIOS = "happy,capacity,light,hang,down,events";
 
     private final Config config;
     private final Path projectDir;
@@ -97,9 +109,19 @@ public final class Bench {
     private LoadGenerator load;
     private String serviceBase;
     private String crmKey;
+    private String adminKey;
+    /** DIALPAD_WEBHOOK_SECRET given to the service: 48 random hex characters. */
+    private String webhookSecret;
+    /** What the harness adds to the service's environment (the second instance of refresh-sweep starts from it). */
+    private Map<String, String> serviceEnv;
+    private Path tmp;
+    /** refresh-sweep's second instance, while it runs. */
+    private volatile ServiceProcess secondService;
     private boolean breakerDirty;
     private boolean externalDatabase;
     private boolean sanityFailed;
+    /** Keep the temporary folder even after a completed run (e.g. the second instance's log after it failed). */
+    private boolean keepWorkFolder;
     private volatile boolean underLoad;
     private volatile double loadRssMax = Double.NaN;
     private volatile double peakRss = Double.NaN;
@@ -140,7 +162,7 @@ public final class Bench {
 
     private int run() throws Exception {
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Path tmp = Files.createTempDirectory(config.tmpParent, "ctc-bench-");
+        tmp = Files.createTempDirectory(config.tmpParent, "ctc-bench-");
         Path dataDir = tmp.resolve("data");
         boolean ok = false;
         Thread hook = new Thread(this::emergencyStop, "bench-shutdown");
@@ -150,7 +172,8 @@ public final class Bench {
             int servicePort = freePort();
             stub = new DialpadStub(stubPort, config.stubLatencyMs);
             crmKey = randomKey();
-            String adminKey = randomKey();
+            adminKey = randomKey();
+            webhookSecret = randomHex(24);
             Map<String, String> env = new HashMap<>();
             env.put("APP_DATA_DIR", dataDir.toString());
             env.put("SERVER_PORT", String.valueOf(servicePort));
@@ -158,6 +181,17 @@ public final class Bench {
             env.put("CALLS_ADMIN_API_KEYS", adminKey);
             env.put("TOKEN_ENCRYPTION_KEY", base64Key());
             env.put("DIALPAD_BASE_URL", stub.baseUrl());
+            // Harmless for the click scenarios: events need the webhook secret, the token refresh an OAuth client.
+            env.put("DIALPAD_WEBHOOK_SECRET", webhookSecret);
+            env.put("DIALPAD_CLIENT_ID", "bench-client");
+            env.put("DIALPAD_CLIENT_SECRET", "bench-secret");
+            env.put("DIALPAD_REDIRECT_URI", "https://bench.invalid/oauth/dialpad/callback");
+            if (config.scenarios.stream().anyMatch(sc -> sc.kind() == Kind.REFRESH)) {
+                // Relaxed binding: tokens.refresh.cron. Every 5 s instead of every minute, unless set by the caller.
+                env.put("TOKENS_REFRESH_CRON", config.env.getOrDefault("TOKENS_REFRESH_CRON", REFRESH_CRON));
+                env.put("TOKEN_REFRESH_WINDOW_SECONDS", config.env.getOrDefault("TOKEN_REFRESH_WINDOW_SECONDS", "600"));
+            }
+            serviceEnv = Map.copyOf(env);
             externalDatabase = !config.env.getOrDefault("SPRING_DATASOURCE_URL", "").isBlank();
             // Everything else (SPRING_DATASOURCE_*, DB_POOL_SIZE, DIALPAD_*_TIMEOUT_MS, guard settings) is inherited.
             service = new ServiceProcess(config.serviceJar, tmp.resolve("work"), dataDir, config.jvmFlags, env);
@@ -169,7 +203,7 @@ public final class Bench {
             double readyRss = service.memory().rssMiB();
             log("service ready in %s s (pid %d, RSS %s MiB), log: %s", Fmt.num(service.lastStartMillis / 1000.0),
                     service.pid(), Fmt.num(readyRss), service.log());
-            Map<String, Object> tokenImport = importTokens(adminKey);
+            Map<String, Object> tokenImport = importTokens();
             Thread.sleep(2000); // let the start-up garbage settle before calling it idle
             double idleRss = service.memory().rssMiB();
             Thread sampler = startRssSampler();
@@ -179,7 +213,8 @@ public final class Bench {
                 scenarios.add(switch (scenario.kind()) {
                     case LOAD -> runLoadScenario(scenario);
                     case FAILURE -> runFailureScenario(scenario);
-                    case NOT_BUILT -> skipped(scenario);
+                    case EVENTS -> runEventsScenario(scenario);
+                    case REFRESH -> runRefreshSweep(scenario);
                 });
             }
             updatePeakRss();
@@ -197,7 +232,7 @@ public final class Bench {
             printSummary(run, files);
             ok = !sanityFailed;
             if (sanityFailed) {
-                System.err.println("bench: FAILED: the service gave no 201 answers in at least one scenario (see above)");
+                System.err.println("bench: FAILED: the service gave no successful answers in at least one scenario (see above)");
                 return 2;
             }
             long failed = checks.stream().filter(c -> "fail".equals(c.result())).count();
@@ -217,7 +252,7 @@ public final class Bench {
             } catch (IllegalStateException ignored) {
                 // already shutting down
             }
-            if (ok && !config.keepTmp) {
+            if (ok && !config.keepTmp && !keepWorkFolder) {
                 deleteTree(tmp);
             } else {
                 System.err.println("bench: kept the working folder (service log, data): " + tmp);
@@ -226,6 +261,7 @@ public final class Bench {
     }
 
     private void emergencyStop() {
+        stopSecondService();
         try {
             if (service != null) {
                 service.stop();
@@ -303,21 +339,36 @@ public final class Bench {
         }
     }
 
-    private Map<String, Object> importTokens(String adminKey) throws Exception {
+    private Map<String, Object> importTokens() throws Exception {
         log("importing Dialpad tokens for %d reps (PUT /reps/{id}/dialpad-token)", config.reps);
+        double seconds = putTokens(0, config.reps, rep -> "bench-rep-" + rep,
+                rep -> "{\"access_token\":\"bench-token-" + rep + "\",\"dialpad_user_id\":\"" + dialpadUserId(rep)
+                        + "\",\"expires_in\":86400}");
+        log("imported %d tokens in %s s", config.reps, Fmt.num(seconds));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("reps", config.reps);
+        out.put("seconds", round(seconds));
+        out.put("per_s", round(config.reps / seconds));
+        return out;
+    }
+
+    /**
+     * PUT /reps/{id}/dialpad-token (admin key) for reps {@code from} to {@code to - 1}, 8 at a time (a migration
+     * script's pace, not a load test). Every answer must be 200. Returns the seconds it took.
+     */
+    private double putTokens(int from, int to, java.util.function.IntFunction<String> repId,
+                             java.util.function.IntFunction<String> body) throws Exception {
         long t0 = System.nanoTime();
-        Semaphore inFlight = new Semaphore(8); // a migration script's pace, not a load test
+        Semaphore inFlight = new Semaphore(8);
         Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
         List<CompletableFuture<?>> pending = new ArrayList<>();
         String[] firstError = {null};
-        for (int rep = 0; rep < config.reps; rep++) {
-            String body = "{\"access_token\":\"bench-token-" + rep + "\",\"dialpad_user_id\":\"" + dialpadUserId(rep)
-                    + "\",\"expires_in\":86400}";
-            HttpRequest request = HttpRequest.newBuilder(URI.create(serviceBase + "/reps/bench-rep-" + rep + "/dialpad-token"))
+        for (int rep = from; rep < to; rep++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(serviceBase + "/reps/" + repId.apply(rep) + "/dialpad-token"))
                     .header("X-API-Key", adminKey)
                     .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(30))
-                    .PUT(HttpRequest.BodyPublishers.ofString(body))
+                    .PUT(HttpRequest.BodyPublishers.ofString(body.apply(rep)))
                     .build();
             if (!inFlight.tryAcquire(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("token import stalled");
@@ -336,16 +387,11 @@ public final class Bench {
         Map<String, Long> counts = new TreeMap<>();
         statuses.forEach((k, v) -> counts.put(k, v.sum()));
         long okCount = counts.getOrDefault("200", 0L);
-        if (okCount != config.reps) {
-            throw new IllegalStateException("token import: " + okCount + " of " + config.reps + " answered 200 "
+        if (okCount != to - from) {
+            throw new IllegalStateException("token import: " + okCount + " of " + (to - from) + " answered 200 "
                     + counts + "; first other answer: " + firstError[0]);
         }
-        log("imported %d tokens in %s s", config.reps, Fmt.num(seconds));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("reps", config.reps);
-        out.put("seconds", round(seconds));
-        out.put("per_s", round(config.reps / seconds));
-        return out;
+        return seconds;
     }
 
     // ----- scenarios --------------------------------------------------------------------------------------------
@@ -431,7 +477,7 @@ public final class Bench {
         settings.put("repeats", config.repeats);
         settings.put("reps", config.reps);
         return new ScenarioResult(scenario.name(), "ran", scenario.description(), settings, serviceRuns, floor,
-                serviceSummary, floorSummary, difference, ratio, actions, reasons, null, checks, notes);
+                serviceSummary, floorSummary, difference, ratio, actions, reasons, null, checks, notes, null);
     }
 
     private ScenarioResult runFailureScenario(Scenario scenario) throws Exception {
@@ -528,7 +574,7 @@ public final class Bench {
         return new ScenarioResult(name, "ran", scenario.description(), settings, allRuns, List.of(),
                 Results.summary(allRuns), Map.of(), Map.of(), Map.of(),
                 Results.sum(allRuns.stream().map(Stats::actions).toList()),
-                Results.sum(allRuns.stream().map(Stats::reasons).toList()), repeats, checks, notes);
+                Results.sum(allRuns.stream().map(Stats::reasons).toList()), repeats, checks, notes, null);
     }
 
     private String pickCallId(long k, String fallback) {
@@ -604,11 +650,632 @@ public final class Bench {
                 Stats.of(outcome), probes);
     }
 
-    private ScenarioResult skipped(Scenario scenario) {
-        log("%s: skipped (the feature it measures is not built yet)", scenario.name());
-        return new ScenarioResult(scenario.name(), "skipped: the feature it measures is not built yet",
-                scenario.description(), Map.of(), List.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
-                Map.of(), Map.of(), null, List.of(), List.of());
+    // ----- events: Dialpad's call events ------------------------------------------------------------------------
+
+    /** A call placed through the service for the events scenario: our id and Dialpad's. */
+    record EventCall(String id, long dialpadCallId) {
+    }
+
+    private static final String[] EVENT_STATES = {"ringing", "connected", "hangup"};
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final String JWT_HEADER = B64URL.encodeToString(
+            "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    /** Mac is not thread-safe: one per thread (the load generator's callbacks run on a few threads). */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(webhookSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    });
+
+    /** A compact JWS: base64url(header).base64url(payload).base64url(HMAC-SHA256 of the two with the secret). */
+    private String jwt(String payloadJson) {
+        String signingInput = JWT_HEADER + "." + B64URL.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+        byte[] signature = macs.get().doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + B64URL.encodeToString(signature);
+    }
+
+    /** One call's events, ringing, connected, hangup, each signed when it is due (fresh iat). */
+    private LoadGenerator.Sequence eventSequence(URI target, EventCall call) {
+        long[] connectedAt = {0};
+        return new LoadGenerator.Sequence() {
+            @Override
+            public int steps() {
+                return EVENT_STATES.length;
+            }
+
+            @Override
+            public HttpRequest request(int step) {
+                long nowMs = System.currentTimeMillis();
+                StringBuilder payload = new StringBuilder(256)
+                        .append("{\"call_id\":").append(call.dialpadCallId())
+                        .append(",\"state\":\"").append(EVENT_STATES[step])
+                        .append("\",\"custom_data\":\"").append(call.id())
+                        .append("\",\"event_timestamp\":").append(nowMs)
+                        .append(",\"iat\":").append(nowMs / 1000);
+                if (step >= 1) {
+                    if (connectedAt[0] == 0) {
+                        connectedAt[0] = nowMs;
+                    }
+                    payload.append(",\"date_connected\":").append(connectedAt[0]);
+                }
+                if (step == 2) {
+                    payload.append(",\"date_ended\":").append(nowMs).append(",\"duration\":65000.0");
+                }
+                payload.append('}');
+                return HttpRequest.newBuilder(target)
+                        .header("Content-Type", "application/jwt")
+                        .POST(HttpRequest.BodyPublishers.ofString(jwt(payload.toString())))
+                        .build();
+            }
+        };
+    }
+
+    /** The events of calls {@code from} to {@code to - 1}, one call per sequence; records how far it got. */
+    private java.util.function.Supplier<LoadGenerator.Sequence> eventSlice(URI target, List<EventCall> calls, int from,
+                                                                        int to, List<int[]> sentRanges) {
+        AtomicInteger next = new AtomicInteger(from);
+        int[] range = {from, from};
+        sentRanges.add(range);
+        return () -> {
+            int i = next.getAndIncrement();
+            if (i >= to) {
+                return null;
+            }
+            synchronized (range) {
+                range[1] = Math.max(range[1], i + 1);
+            }
+            return eventSequence(target, calls.get(i));
+        };
+    }
+
+    /** The floor: {@code calls} sequences of 3 signed POSTs (as many as the service gets), to the stub's /floor/events. */
+    private java.util.function.Supplier<LoadGenerator.Sequence> floorEvents(int calls) {
+        URI target = URI.create(stub.baseUrl() + "/floor/events");
+        AtomicInteger next = new AtomicInteger();
+        String someId = UUID.randomUUID().toString();
+        return () -> {
+            int i = next.getAndIncrement();
+            return i >= calls ? null : eventSequence(target, new EventCall(someId, 7_000_000_000_000_000L + i));
+        };
+    }
+
+    private int eventsCallsPerRepeat() {
+        return config.eventsCalls > 0 ? config.eventsCalls
+                : (int) Math.ceil(EVENTS_MIN_PER_SEC * config.durationS / EVENT_STATES.length);
+    }
+
+    private ScenarioResult runEventsScenario(Scenario scenario) throws Exception {
+        ensureClosedBreaker();
+        stub.setMode(DialpadStub.Mode.OK);
+        stub.setLatencyMs(config.stubLatencyMs);
+        int perRepeat = eventsCallsPerRepeat();
+        int warmupCalls = (int) Math.ceil(perRepeat * config.warmupS / config.durationS);
+        int total = warmupCalls + config.repeats * perRepeat;
+        // Each rep places at most REP_CALLS_PER_MINUTE calls in all, so no per-rep guard turns one into a tel: link.
+        int eventReps = (int) Math.ceil(total / (double) REP_CALLS_PER_MINUTE);
+        Plan plan = Plan.closed(config.clients);
+        log("events: %s; %d calls × 3 events per repeat (warm-up %d calls), %d repeats; setup: %d calls over %d reps",
+                plan.describe(), perRepeat, warmupCalls, config.repeats, total, eventReps);
+
+        // Setup: tokens for the events' own reps, then the calls (through the service, as in happy).
+        double importSeconds = putTokens(0, eventReps, rep -> "bench-ev-" + rep,
+                rep -> "{\"access_token\":\"bench-ev-token-" + rep + "\",\"dialpad_user_id\":\""
+                        + (5_200_000_000_000_000L + rep) + "\",\"expires_in\":86400}");
+        Map<String, Long> placement = new TreeMap<>();
+        long placeStart = System.nanoTime();
+        underLoad = true;
+        List<EventCall> calls = placeEventCalls(total, eventReps, placement);
+        underLoad = false;
+        double placeSeconds = (System.nanoTime() - placeStart) / 1e9;
+        log("events: setup: %d rep tokens in %s s; %d calls placed in %s s (%s/s): %s", eventReps, Fmt.num(importSeconds),
+                total, Fmt.num(placeSeconds), Fmt.num(total / placeSeconds), placement);
+
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("setup_reps", eventReps + " (bench-ev-*, at most " + REP_CALLS_PER_MINUTE + " calls each)");
+        details.put("setup_calls_placed", total + " in " + Fmt.num(placeSeconds) + " s, answers " + placement);
+        details.put("setup_calls_with_a_dialpad_call_id", calls.size());
+        List<String> notes = new ArrayList<>();
+        if (calls.size() < total) {
+            notes.add((total - calls.size()) + " of " + total + " setup calls got no Dialpad call id (answers "
+                    + placement + "); the repeats use fewer calls than planned.");
+        }
+        if (calls.isEmpty()) {
+            sanityFailed = true;
+            notes.add("No call was placed through Dialpad during the setup: nothing to send events for.");
+            return new ScenarioResult(scenario.name(), "failed: no call placed through Dialpad in the setup",
+                    scenario.description(), Map.of(), List.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
+                    Map.of(), Map.of(), null, List.of(), notes, details);
+        }
+
+        URI eventsUri = URI.create(serviceBase + "/dialpad/events");
+        List<int[]> sent = new ArrayList<>();
+        // A repeat is a fixed amount of work; the cap only bounds a service that has become very slow.
+        Duration cap = Duration.ofSeconds(Math.max(60, (long) (config.durationS * 10)));
+        int warmupUsed = Math.min(warmupCalls, calls.size());
+        if (warmupUsed > 0) {
+            load.runSequences(floorEvents(warmupUsed), config.clients, cap, false);
+            underLoad = true;
+            load.runSequences(eventSlice(eventsUri, calls, 0, warmupUsed, sent), config.clients, cap, true);
+            underLoad = false;
+        }
+        List<Stats> floor = new ArrayList<>();
+        List<Stats> serviceRuns = new ArrayList<>();
+        int cursor = warmupUsed;
+        boolean capped = false;
+        for (int r = 1; r <= config.repeats && cursor < calls.size(); r++) {
+            int to = Math.min(calls.size(), cursor + perRepeat);
+            LoadGenerator.Outcome fo = load.runSequences(floorEvents(to - cursor), config.clients, cap, false);
+            underLoad = true;
+            LoadGenerator.Outcome so = load.runSequences(eventSlice(eventsUri, calls, cursor, to, sent), config.clients,
+                    cap, true);
+            underLoad = false;
+            capped |= so.capped || fo.capped;
+            cursor = to;
+            Stats f = Stats.of(fo);
+            Stats s = Stats.of(so);
+            floor.add(f);
+            serviceRuns.add(s);
+            log("events #%d  floor %s/s p50 %s p99 %s ms | service %s events/s p50 %s p99 %s max %s ms | %s | %s%s", r,
+                    Fmt.num(f.throughputPerSec()), Fmt.num(f.p50Ms()), Fmt.num(f.p99Ms()),
+                    Fmt.num(s.throughputPerSec()), Fmt.num(s.p50Ms()), Fmt.num(s.p99Ms()), Fmt.num(s.maxMs()),
+                    s.actions(), s.statuses(), errors(s));
+        }
+
+        // Did the events land? GET /calls/{id} on a sample of the calls whose events were all sent.
+        Map<String, Long> verified = verifyEnded(calls, sent);
+        long ended = verified.getOrDefault("ended", 0L);
+        long sampled = verified.values().stream().mapToLong(Long::longValue).sum();
+        log("events: GET /calls/{id} on %d calls: %s", sampled, verified);
+
+        Map<String, Results.Spread> serviceSummary = Results.summary(serviceRuns);
+        Map<String, Results.Spread> floorSummary = Results.summary(floor);
+        Map<String, Double> difference = new LinkedHashMap<>();
+        Map<String, Double> ratio = new LinkedHashMap<>();
+        for (String m : Results.METRICS) {
+            double sv = serviceSummary.get(m).median();
+            double fv = floorSummary.get(m).median();
+            difference.put(m, round(sv - fv));
+            ratio.put(m, round(fv == 0 ? Double.NaN : sv / fv));
+        }
+        Map<String, Long> outcomes = Results.sum(serviceRuns.stream().map(Stats::actions).toList());
+        Map<String, Long> statuses = Results.sum(serviceRuns.stream().map(Stats::statuses).toList());
+        long answered = serviceRuns.stream().mapToLong(Stats::count).sum();
+        long applied = outcomes.getOrDefault("applied", 0L);
+        details.put("answers_http", statuses);
+        details.put("answers_outcome", outcomes.isEmpty() ? "(none)" : outcomes);
+        details.put("verified_with_get_calls", ended + " of " + sampled + " sampled calls ended " + verified);
+
+        if (statuses.getOrDefault("200", 0L) == 0) {
+            sanityFailed = true;
+            notes.add("No 200 answers at all: the service is not accepting events under this load " + statuses + ".");
+        }
+        if (applied < answered) {
+            notes.add((answered - applied) + " of " + answered + " events were not answered \"applied\": "
+                    + "outcomes " + outcomes + ", HTTP " + statuses + ".");
+        }
+        if (capped) {
+            notes.add("A repeat hit its time cap (" + cap.toSeconds() + " s) before all its calls' events were sent; "
+                    + "its events/s are over the time it ran.");
+        }
+        notes.add("Each repeat is a fixed amount of work (" + perRepeat + " calls × 3 events), the floor the same "
+                + "number of POSTs to the stub; events/s = answers ÷ time from the first send to the last answer.");
+
+        List<Check> checks = new ArrayList<>();
+        checks.add(Check.of("events", "throughput", serviceSummary.get("throughput").median(), "events/s", ">=",
+                EVENTS_MIN_PER_SEC, null));
+        checks.add(Check.of("events", "answers \"applied\"", answered == 0 ? Double.NaN : round(100.0 * applied / answered),
+                "%", ">=", 100, outcomes.isEmpty() ? null : outcomes.toString()));
+        checks.add(Check.of("events", "sampled calls ended (GET /calls/{id})",
+                sampled == 0 ? Double.NaN : round(100.0 * ended / sampled), "%", ">=", 100, ended + " of " + sampled));
+
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("load", plan.describe() + ", each: one call's ringing, connected, hangup in order");
+        settings.put("calls per repeat", perRepeat + " (" + perRepeat * 3 + " events)");
+        settings.put("warm-up", warmupUsed + " calls");
+        settings.put("repeats", config.repeats);
+        settings.put("floor", "as many POSTs to the stub's /floor/events (200 {} at once)");
+        return new ScenarioResult(scenario.name(), "ran", scenario.description(), settings, serviceRuns, floor,
+                serviceSummary, floorSummary, difference, ratio, outcomes, Map.of(), null, checks, notes, details);
+    }
+
+    /**
+     * Places {@code total} calls through the service (POST /calls, CRM key, CLIENTS at a time), round-robin over
+     * the events' reps with a new number every time, and keeps our id and Dialpad's for each Dialpad answer.
+     */
+    private List<EventCall> placeEventCalls(int total, int reps, Map<String, Long> answers) throws Exception {
+        EventCall[] placed = new EventCall[total];
+        Semaphore inFlight = new Semaphore(config.clients);
+        Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<CompletableFuture<?>> pending = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            int slot = i;
+            String body = "{\"rep_id\":\"bench-ev-" + (i % reps) + "\",\"to_number\":\""
+                    + number(callSequence.getAndIncrement()) + "\"}";
+            HttpRequest request = HttpRequest.newBuilder(URI.create(serviceBase + "/calls"))
+                    .header("X-API-Key", crmKey)
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(config.requestTimeoutS))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
+            if (!inFlight.tryAcquire(config.requestTimeoutS + 30L, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("events setup: placing calls stalled");
+            }
+            pending.add(load.client().sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, f) -> {
+                inFlight.release();
+                String key;
+                if (f != null) {
+                    key = "error:" + f.getClass().getSimpleName();
+                } else {
+                    try {
+                        com.fasterxml.jackson.databind.JsonNode answer = json.readTree(r.body());
+                        String action = answer.path("action").asText("?");
+                        String reason = answer.path("reason").asText("");
+                        String dialpadId = answer.path("dialpad_call_id").asText("");
+                        key = r.statusCode() + " " + action + (reason.isEmpty() || "null".equals(reason) ? "" : ":" + reason);
+                        if ("dialpad".equals(action) && !dialpadId.isEmpty() && !"null".equals(dialpadId)) {
+                            placed[slot] = new EventCall(answer.path("id").asText(), Long.parseLong(dialpadId));
+                        }
+                    } catch (Exception e) {
+                        key = r.statusCode() + " (unreadable)";
+                    }
+                }
+                counts.computeIfAbsent(key, k -> new LongAdder()).increment();
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
+                .get(config.requestTimeoutS + 60L, TimeUnit.SECONDS);
+        counts.forEach((k, v) -> answers.put(k, v.sum()));
+        List<EventCall> calls = new ArrayList<>(total);
+        for (EventCall call : placed) {
+            if (call != null) {
+                calls.add(call);
+            }
+        }
+        return calls;
+    }
+
+    /** GET /calls/{id} (CRM key) on up to EVENTS_VERIFY_SAMPLE calls spread over those sent; counts by status. */
+    private Map<String, Long> verifyEnded(List<EventCall> calls, List<int[]> sentRanges) throws InterruptedException {
+        List<Integer> sentIndexes = new ArrayList<>();
+        for (int[] range : sentRanges) {
+            for (int i = range[0]; i < range[1]; i++) {
+                sentIndexes.add(i);
+            }
+        }
+        Map<String, Long> statuses = new TreeMap<>();
+        int n = Math.min(EVENTS_VERIFY_SAMPLE, sentIndexes.size());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int k = 0; k < n; k++) {
+            EventCall call = calls.get(sentIndexes.get((int) ((long) k * sentIndexes.size() / n)));
+            String status;
+            try {
+                HttpResponse<String> r = load.client().send(HttpRequest.newBuilder(URI.create(serviceBase + "/calls/" + call.id()))
+                        .header("X-API-Key", crmKey).timeout(Duration.ofSeconds(10)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                status = r.statusCode() == 200 ? json.readTree(r.body()).path("status").asText("?") : "HTTP " + r.statusCode();
+            } catch (IOException e) {
+                status = "error:" + e.getClass().getSimpleName();
+            }
+            statuses.merge(status, 1L, Long::sum);
+        }
+        return statuses;
+    }
+
+    // ----- refresh-sweep: the scheduled token refresh ----------------------------------------------------------
+
+    /** What one batch of expiring tokens did. NaN where not measured (e.g. not every token was asked for). */
+    record SweepBatch(int tokens, int seen, double importSeconds, double importStartToFirstSeconds,
+                      double firstToAllSeconds, double importEndToAllSeconds, double perSecond, long requests,
+                      int twice, List<Double> refreshedBy, int sampleOk, int sampleSize, String stopped) {
+    }
+
+    /** Stop waiting for a batch when no new refresh token was asked for in this long (or after SWEEP_MAX_WAIT). */
+    private static final long SWEEP_STALL_NANOS = TimeUnit.SECONDS.toNanos(75);
+    private static final long SWEEP_MAX_WAIT_NANOS = TimeUnit.MINUTES.toNanos(15);
+
+    private static String refreshToken(int i) {
+        return "bench-refresh-" + i;
+    }
+
+    private ScenarioResult runRefreshSweep(Scenario scenario) throws Exception {
+        ensureClosedBreaker();
+        stub.setMode(DialpadStub.Mode.OK);
+        stub.setLatencyMs(config.stubLatencyMs);
+        int r = config.refreshTokens;
+        String cron = serviceEnv.getOrDefault("TOKENS_REFRESH_CRON", "(the service's)");
+        log("refresh-sweep: %d tokens expiring in 120 s (window %s s), token endpoint %d ms, refresh cron \"%s\"",
+                r, serviceEnv.get("TOKEN_REFRESH_WINDOW_SECONDS"), config.stubLatencyMs, cron);
+
+        // Part 1: one instance.
+        SweepBatch one = sweepBatch("one instance", 0, r, List.of(serviceBase));
+
+        // Part 2: a second instance on the same database, a second batch; each token must be asked for once.
+        SweepBatch two = null;
+        String twoProblem = null;
+        double secondStartS = Double.NaN;
+        try {
+            String secondBase = startSecondInstance();
+            secondStartS = secondService.lastStartMillis / 1000.0;
+            log("refresh-sweep: second instance ready in %s s on %s (pid %d, log %s)", Fmt.num(secondStartS), secondBase,
+                    secondService.pid(), secondService.log());
+            two = sweepBatch("two instances", r, 2 * r, List.of(serviceBase, secondBase));
+        } catch (IllegalStateException | IOException e) {
+            String message = String.valueOf(e.getMessage());
+            twoProblem = message.lines().findFirst().orElse(message);
+            keepWorkFolder = true;
+            log("refresh-sweep: two-instance part not measured: %s", twoProblem);
+        } finally {
+            stopSecondService();
+        }
+
+        Map<String, Object> details = new LinkedHashMap<>();
+        describe(details, "one_instance", one);
+        if (two != null) {
+            details.put("two_instances_second_started_in_s", round(secondStartS));
+            describe(details, "two_instances", two);
+        } else {
+            details.put("two_instances", "not measured: " + twoProblem);
+        }
+
+        List<Check> checks = new ArrayList<>();
+        String what = "all " + String.format(Locale.ROOT, "%,d", r) + " asked for within (one instance)";
+        if (one.seen() < one.tokens()) {
+            checks.add(new Check("refresh-sweep", what, null, "s", "<=", REFRESH_MAX_SECONDS, "fail",
+                    "only " + one.seen() + " of " + one.tokens() + " were asked for (" + one.stopped() + ")"));
+        } else if (r < REFRESH_TARGET_TOKENS) {
+            checks.add(new Check("refresh-sweep", what, round(one.firstToAllSeconds()), "s", "<=", REFRESH_MAX_SECONDS,
+                    "n/a", "the target is for 10,000 tokens; REFRESH_TOKENS=" + r + ": see refreshes/s"));
+        } else {
+            checks.add(Check.of("refresh-sweep", what, round(one.firstToAllSeconds()), "s", "<=", REFRESH_MAX_SECONDS,
+                    "first token request to the last new one"));
+        }
+        checks.add(Check.of("refresh-sweep", "refreshes/s (one instance)", round(one.perSecond()), "tokens/s", ">=",
+                round(REFRESH_TARGET_TOKENS / REFRESH_MAX_SECONDS), "10,000 in 60 s"));
+        checks.add(Check.of("refresh-sweep", "tokens asked for twice (one instance)",
+                one.seen() == 0 ? Double.NaN : one.twice(), "tokens", "<=", 0,
+                one.requests() + " token requests for " + one.seen() + " tokens"));
+        if (two != null) {
+            checks.add(Check.of("refresh-sweep", "tokens asked for (two instances)",
+                    round(100.0 * two.seen() / two.tokens()), "%", ">=", 100, two.seen() + " of " + two.tokens()));
+            checks.add(Check.of("refresh-sweep", "tokens asked for twice (two instances)",
+                    two.seen() == 0 ? Double.NaN : two.twice(), "tokens", "<=", 0, two.requests() + " token requests for " + two.seen() + " tokens; refreshed per instance "
+                            + two.refreshedBy()));
+        } else {
+            checks.add(Check.of("refresh-sweep", "tokens asked for twice (two instances)", Double.NaN, "tokens", "<=", 0,
+                    "not measured: " + twoProblem));
+        }
+
+        List<String> notes = new ArrayList<>();
+        notes.add("Tokens are imported with expires_in 120 (inside the window) through PUT /reps/{id}/dialpad-token, "
+                + "8 at a time; the service's cron (" + cron + ") starts refreshing while the import is still going. "
+                + "\"first → all\" runs from the first token request the stub saw to the first request for the last "
+                + "new token; refreshes/s = tokens ÷ that time.");
+        notes.add("Two instances: a second service process on the first one's database (same keys and settings, its "
+                + "own port and data folder), then a second batch of the same size; \"asked for twice\" counts refresh "
+                + "token values the stub's token endpoint got more than once (checked one cron period after the last).");
+        if (two != null && two.refreshedBy().size() == 2
+                && two.refreshedBy().stream().anyMatch(x -> !Double.isNaN(x) && x == 0)) {
+            notes.add("One instance did every refresh of the second batch " + two.refreshedBy() + " (Quartz fires each "
+                    + "trigger on one instance; a batch swept in one or two cron periods may never reach the other): "
+                    + "\"asked for twice\" is then not a test of two instances sweeping at once. More tokens "
+                    + "(REFRESH_TOKENS) make the sweep outlast several cron periods.");
+        }
+        for (SweepBatch b : two == null ? List.of(one) : List.of(one, two)) {
+            if (b.stopped() != null) {
+                notes.add("Stopped waiting: " + b.stopped() + " (" + b.seen() + " of " + b.tokens() + " asked for).");
+            }
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("tokens per batch", r);
+        settings.put("token endpoint", config.stubLatencyMs + " ms");
+        settings.put("TOKENS_REFRESH_CRON", cron);
+        settings.put("TOKEN_REFRESH_WINDOW_SECONDS", serviceEnv.get("TOKEN_REFRESH_WINDOW_SECONDS"));
+        return new ScenarioResult(scenario.name(), "ran", scenario.description(), settings, List.of(), List.of(),
+                Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), null, checks, notes, details);
+    }
+
+    private static void describe(Map<String, Object> details, String prefix, SweepBatch b) {
+        details.put(prefix + "_tokens", b.tokens());
+        details.put(prefix + "_asked_for", b.seen() + " (" + b.requests() + " requests, " + b.twice() + " twice)");
+        details.put(prefix + "_import_s", round(b.importSeconds()));
+        details.put(prefix + "_import_start_to_first_request_s", round(b.importStartToFirstSeconds()));
+        details.put(prefix + "_first_to_all_s", round(b.firstToAllSeconds()));
+        details.put(prefix + "_import_end_to_all_s", round(b.importEndToAllSeconds()));
+        details.put(prefix + "_refreshes_per_s", round(b.perSecond()));
+        details.put(prefix + "_refreshed_per_instance", b.refreshedBy() + " (clicktocall_tokens_refresh_total{outcome=refreshed}, increase)");
+        details.put(prefix + "_sample_refreshed", b.sampleOk() + " of " + b.sampleSize()
+                + " (GET /reps/{id}/dialpad: active, last_refreshed_at set)");
+    }
+
+    /** Imports tokens from..to-1 expiring within the window and waits (bounded) until the stub saw each one asked for. */
+    private SweepBatch sweepBatch(String label, int from, int to, List<String> bases) throws Exception {
+        int count = to - from;
+        List<Double> before = bases.stream().map(this::refreshedCount).toList();
+        long importStart = System.nanoTime();
+        double importSeconds = putTokens(from, to, i -> "bench-refresh-" + i,
+                i -> "{\"access_token\":\"bench-refresh-access-" + i + "\",\"refresh_token\":\"" + refreshToken(i)
+                        + "\",\"expires_in\":120,\"dialpad_user_id\":\"" + (5_300_000_000_000_000L + i) + "\"}");
+        long importEnd = System.nanoTime();
+        log("refresh-sweep (%s): imported %d tokens in %s s; waiting for the token requests", label, count,
+                Fmt.num(importSeconds));
+        Map<String, DialpadStub.Seen> seen = stub.refreshTokensSeen();
+        int n = 0;
+        long lastProgress = importEnd;
+        long lastLog = importEnd;
+        String stopped = null;
+        while (true) { // bounded: ends on completion, a stall of SWEEP_STALL_NANOS, or SWEEP_MAX_WAIT_NANOS
+            int now = 0;
+            for (int i = from; i < to; i++) {
+                if (seen.containsKey(refreshToken(i))) {
+                    now++;
+                }
+            }
+            long t = System.nanoTime();
+            if (now > n) {
+                n = now;
+                lastProgress = t;
+            }
+            if (n == count) {
+                break;
+            }
+            if (t - lastProgress > SWEEP_STALL_NANOS) {
+                stopped = "no new token request for " + TimeUnit.NANOSECONDS.toSeconds(SWEEP_STALL_NANOS) + " s";
+                break;
+            }
+            if (t - importEnd > SWEEP_MAX_WAIT_NANOS) {
+                stopped = "gave up after " + TimeUnit.NANOSECONDS.toMinutes(SWEEP_MAX_WAIT_NANOS) + " min";
+                break;
+            }
+            if (t - lastLog > TimeUnit.SECONDS.toNanos(5)) {
+                log("refresh-sweep (%s): %d of %d asked for", label, n, count);
+                lastLog = t;
+            }
+            Thread.sleep(100);
+        }
+        // Let the service store the last answers, then one more cron period: a token asked for twice shows up.
+        long settleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < settleEnd) {
+            double refreshed = 0;
+            for (int i = 0; i < bases.size(); i++) {
+                refreshed += refreshedCount(bases.get(i)) - before.get(i);
+            }
+            if (!(refreshed < n)) {
+                break; // NaN (metrics unreadable) or done
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(REFRESH_CRON_PERIOD_MS + 1000);
+
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long requests = 0;
+        int twice = 0;
+        for (int i = from; i < to; i++) {
+            DialpadStub.Seen x = seen.get(refreshToken(i));
+            if (x == null) {
+                continue;
+            }
+            first = Math.min(first, x.firstNanos);
+            last = Math.max(last, x.firstNanos);
+            int c = x.count.get();
+            requests += c;
+            if (c > 1) {
+                twice++;
+            }
+        }
+        List<Double> refreshedBy = new ArrayList<>();
+        for (int i = 0; i < bases.size(); i++) {
+            refreshedBy.add(round(refreshedCount(bases.get(i)) - before.get(i)));
+        }
+        boolean all = n == count && count > 0;
+        double firstToAll = all ? (last - first) / 1e9 : Double.NaN;
+        int[] sample = verifyRefreshed(from, to, bases.get(0));
+        SweepBatch batch = new SweepBatch(count, n, importSeconds,
+                n == 0 ? Double.NaN : (first - importStart) / 1e9, firstToAll,
+                all ? (last - importEnd) / 1e9 : Double.NaN,
+                all && firstToAll > 0 ? count / firstToAll : Double.NaN, requests, twice, refreshedBy, sample[0],
+                sample[1], stopped);
+        log("refresh-sweep (%s): %d of %d asked for; first → all %s s (%s/s), import end → all %s s; %d asked for "
+                        + "twice; refreshed per instance %s; sample %d of %d refreshed", label, n, count,
+                Fmt.num(firstToAll), Fmt.num(batch.perSecond()), Fmt.num(batch.importEndToAllSeconds()), twice,
+                refreshedBy, sample[0], sample[1]);
+        return batch;
+    }
+
+    /** GET /reps/{id}/dialpad (CRM key) on a sample of the batch: {ok, sampled}; ok = active with last_refreshed_at. */
+    private int[] verifyRefreshed(int from, int to, String base) throws InterruptedException {
+        int n = Math.min(REFRESH_VERIFY_SAMPLE, to - from);
+        int ok = 0;
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int k = 0; k < n; k++) {
+            int i = from + (int) ((long) k * (to - from) / n);
+            try {
+                HttpResponse<String> r = load.client().send(HttpRequest.newBuilder(
+                                URI.create(base + "/reps/bench-refresh-" + i + "/dialpad"))
+                        .header("X-API-Key", crmKey).timeout(Duration.ofSeconds(10)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    com.fasterxml.jackson.databind.JsonNode body = json.readTree(r.body());
+                    if ("active".equals(body.path("status").asText()) && !body.path("last_refreshed_at").isNull()
+                            && !body.path("last_refreshed_at").isMissingNode()) {
+                        ok++;
+                    }
+                }
+            } catch (IOException e) {
+                // counted as not refreshed
+            }
+        }
+        return new int[] {ok, n};
+    }
+
+    /** The service's clicktocall_tokens_refresh_total{outcome="refreshed"} (no key needed), or NaN. */
+    private double refreshedCount(String base) {
+        try {
+            HttpResponse<String> r = load.client().send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return Double.NaN;
+            }
+            double sum = 0;
+            boolean found = false;
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("clicktocall_tokens_refresh_total{") && line.contains("outcome=\"refreshed\"")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+                    found = true;
+                }
+            }
+            return found ? sum : Double.NaN;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * A second service process on the first one's database: the same environment (keys, encryption key, settings),
+     * its own port and data folder, and SPRING_DATASOURCE_URL pointing at the first one's embedded PostgreSQL
+     * (from its log line) unless the run already uses an external database. Returns its base URL.
+     */
+    private String startSecondInstance() throws Exception {
+        Map<String, String> env = new HashMap<>(serviceEnv);
+        int port = freePort();
+        Path dataB = tmp.resolve("data-b");
+        env.put("APP_DATA_DIR", dataB.toString());
+        env.put("SERVER_PORT", String.valueOf(port));
+        if (!externalDatabase) {
+            String pgPort = service.lastMatchInLog(java.util.regex.Pattern.compile(
+                    "Embedded PostgreSQL started on 127\\.0\\.0\\.1:(\\d+)"));
+            if (pgPort == null) {
+                throw new IllegalStateException("the first instance's log names no embedded PostgreSQL port");
+            }
+            env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres");
+            env.put("SPRING_DATASOURCE_USERNAME", "postgres");
+        }
+        log("refresh-sweep: starting a second instance on port %d (database %s)", port,
+                externalDatabase ? "external, shared" : env.get("SPRING_DATASOURCE_URL"));
+        ServiceProcess second = new ServiceProcess(config.serviceJar, tmp.resolve("work-b"), dataB, config.jvmFlags, env);
+        secondService = second;
+        second.start(Duration.ofSeconds(config.startTimeoutS));
+        return "http://127.0.0.1:" + port;
+    }
+
+    private void stopSecondService() {
+        ServiceProcess second = secondService;
+        secondService = null;
+        if (second != null) {
+            try {
+                second.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private List<String> loadNotes(Scenario scenario, Plan plan, List<Stats> runs, Map<String, Long> actions,
@@ -737,6 +1404,9 @@ public final class Bench {
         m.put("db_pool_size", config.env.getOrDefault("DB_POOL_SIZE", "(default)"));
         m.put("dialpad_connect_timeout_ms", config.connectTimeoutMs);
         m.put("dialpad_response_timeout_ms", config.responseTimeoutMs);
+        m.put("harness_sets", "DIALPAD_WEBHOOK_SECRET (48 random hex), DIALPAD_CLIENT_ID/SECRET/REDIRECT_URI (bench OAuth app)"
+                + (serviceEnv.containsKey("TOKENS_REFRESH_CRON") ? ", TOKENS_REFRESH_CRON=" + serviceEnv.get("TOKENS_REFRESH_CRON")
+                + ", TOKEN_REFRESH_WINDOW_SECONDS=" + serviceEnv.get("TOKEN_REFRESH_WINDOW_SECONDS") : ""));
         return m;
     }
 
@@ -753,6 +1423,12 @@ public final class Bench {
         m.put("stub_latency_ms", config.stubLatencyMs);
         m.put("request_timeout_s", config.requestTimeoutS);
         m.put("side_probe_per_s", config.probeRate);
+        if (config.scenarios.stream().anyMatch(sc -> sc.kind() == Kind.EVENTS)) {
+            m.put("events_calls_per_repeat", eventsCallsPerRepeat());
+        }
+        if (config.scenarios.stream().anyMatch(sc -> sc.kind() == Kind.REFRESH)) {
+            m.put("refresh_tokens_per_batch", config.refreshTokens);
+        }
         return m;
     }
 
@@ -796,7 +1472,7 @@ public final class Bench {
         System.out.println();
         System.out.println("== results: " + relative(files[0]) + " and " + relative(files[1]));
         for (Check c : run.checks()) {
-            System.out.printf(Locale.ROOT, "  %-5s %-10s %-42s %14s   target %s %s %s%s%n",
+            System.out.printf(Locale.ROOT, "  %-5s %-13s %-42s %14s   target %s %s %s%s%n",
                     c.result().toUpperCase(Locale.ROOT), c.scenario(), c.metric(),
                     c.measured() == null ? "–" : Fmt.num(c.measured()) + " " + c.unit(),
                     c.comparator().equals(">=") ? "≥" : "≤", Fmt.num(c.target()), c.unit(),
@@ -851,6 +1527,17 @@ public final class Bench {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes); // 32 characters
     }
 
+    /** Same as `openssl rand -hex BYTES`. */
+    private String randomHex(int bytes) {
+        byte[] value = new byte[bytes];
+        random.nextBytes(value);
+        StringBuilder out = new StringBuilder(bytes * 2);
+        for (byte b : value) {
+            out.append(String.format(Locale.ROOT, "%02x", b));
+        }
+        return out.toString();
+    }
+
     /** Same as `openssl rand -base64 32`. */
     private String base64Key() {
         byte[] bytes = new byte[32];
@@ -895,18 +1582,21 @@ public final class Bench {
                 Usage: bench/run.sh [--smoke] [--OPTION=VALUE ...]
 
                 Each option is also read from the environment variable in brackets (a flag wins).
-                  --smoke                    tiny run for CI (< 60 s): happy,light,down; 2 s warm-up, 3 s, 1 repeat,
-                                             8 clients, 50 reps, 20 calls/s                     [SMOKE=1]
-                  --scenarios=a,b            happy, capacity, light, hang, down, refresh-sweep, events, or all
-                                             (default happy,capacity,light,hang,down)            [SCENARIOS]
+                  --smoke                    tiny run for CI (< 60 s): happy,light,down,events; 2 s warm-up, 3 s,
+                                             1 repeat, 8 clients, 50 reps, 20 calls/s, 100 event calls [SMOKE=1]
+                  --scenarios=a,b            happy, capacity, light, refresh-sweep, events, hang, down, or all
+                                             (default happy,capacity,light,hang,down,events)     [SCENARIOS]
                   --duration=SECONDS         measured time per repeat (default 20)               [DURATION]
                   --warmup=SECONDS           warm-up before measuring (default 10)               [WARMUP]
                   --repeats=N                repeats per scenario (default 3)                    [REPEATS]
-                  --clients=N                closed-loop clients for happy, hang, down (64)      [CLIENTS]
+                  --clients=N                closed-loop clients: happy, hang, down, events (64) [CLIENTS]
                   --capacity-clients=N       closed-loop clients for capacity (256)              [CAPACITY_CLIENTS]
                   --rate=CALLS_PER_SEC       open-loop rate for light (100)                      [RATE]
                   --reps=N                   reps with imported tokens (1000)                    [REPS]
-                  --stub-latency-ms=MS       Dialpad stub's answer delay (50)                    [STUB_LATENCY_MS]
+                  --stub-latency-ms=MS       Dialpad stub's answer delay, calls and tokens (50)  [STUB_LATENCY_MS]
+                  --events-calls=N           events: calls per repeat, 3 events each (default
+                                             2,000 x DURATION / 3: DURATION s at the target)     [EVENTS_CALLS]
+                  --refresh-tokens=N         refresh-sweep: expiring tokens per batch (10000)    [REFRESH_TOKENS]
                   --jvm-opts="FLAGS"         the service's JVM flags (none)                      [SERVICE_JVM_OPTS]
                   --jar=PATH                 the service jar (target/dialpad-click-to-call-0.1.0-SNAPSHOT.jar) [SERVICE_JAR]
                   --results-dir=PATH         where results go (bench/results)                    [RESULTS_DIR]
@@ -929,18 +1619,21 @@ public final class Bench {
                 Map.entry("request-timeout", "REQUEST_TIMEOUT"), Map.entry("probe-rate", "PROBE_RATE"),
                 Map.entry("start-timeout", "START_TIMEOUT"), Map.entry("strict", "STRICT"),
                 Map.entry("keep-tmp", "KEEP_TMP"), Map.entry("project-dir", "BENCH_PROJECT_DIR"),
+                Map.entry("events-calls", "EVENTS_CALLS"), Map.entry("refresh-tokens", "REFRESH_TOKENS"),
                 Map.entry("help", "BENCH_HELP"));
 
-        private static final Map<String, String> SMOKE_DEFAULTS = Map.of(
-                "scenarios", "happy,light,down", "duration", "3", "warmup", "2", "repeats", "1", "clients", "8",
-                "capacity-clients", "16", "rate", "20", "reps", "50", "probe-rate", "10");
+        private static final Map<String, String> SMOKE_DEFAULTS = Map.ofEntries(
+                Map.entry("scenarios", "happy,light,down,events"), Map.entry("duration", "3"), Map.entry("warmup", "2"),
+                Map.entry("repeats", "1"), Map.entry("clients", "8"), Map.entry("capacity-clients", "16"),
+                Map.entry("rate", "20"), Map.entry("reps", "50"), Map.entry("probe-rate", "10"),
+                Map.entry("events-calls", "100"), Map.entry("refresh-tokens", "200"));
 
         private static final Map<String, String> DEFAULTS = Map.ofEntries(
                 Map.entry("scenarios", DEFAULT_SCENARIOS), Map.entry("duration", "20"), Map.entry("warmup", "10"),
                 Map.entry("repeats", "3"), Map.entry("clients", "64"), Map.entry("capacity-clients", "256"),
                 Map.entry("rate", "100"), Map.entry("reps", "1000"), Map.entry("stub-latency-ms", "50"),
                 Map.entry("jvm-opts", ""), Map.entry("request-timeout", "30"), Map.entry("probe-rate", "20"),
-                Map.entry("start-timeout", "180"));
+                Map.entry("start-timeout", "180"), Map.entry("events-calls", "0"), Map.entry("refresh-tokens", "10000"));
 
         Map<String, String> env;
         boolean help;
@@ -966,6 +1659,9 @@ public final class Bench {
         long startTimeoutS;
         long connectTimeoutMs;
         long responseTimeoutMs;
+        /** Calls (3 events each) per events repeat; 0 = derived from DURATION and the 2,000 events/s target. */
+        int eventsCalls;
+        int refreshTokens;
 
         static Config parse(String[] args, Map<String, String> env) {
             Map<String, String> flags = new HashMap<>();
@@ -1033,6 +1729,11 @@ public final class Bench {
             c.requestTimeoutS = (int) positive(get.apply("request-timeout"), "request-timeout");
             c.probeRate = positive(get.apply("probe-rate"), "probe-rate");
             c.startTimeoutS = (long) positive(get.apply("start-timeout"), "start-timeout");
+            c.eventsCalls = (int) number(get.apply("events-calls"), "events-calls");
+            if (c.eventsCalls < 0) {
+                throw new IllegalArgumentException("events-calls must be 0 (derived) or more: " + c.eventsCalls);
+            }
+            c.refreshTokens = (int) positive(get.apply("refresh-tokens"), "refresh-tokens");
             c.connectTimeoutMs = (long) number(env.getOrDefault("DIALPAD_CONNECT_TIMEOUT_MS", "2000"), "DIALPAD_CONNECT_TIMEOUT_MS");
             c.responseTimeoutMs = (long) number(env.getOrDefault("DIALPAD_RESPONSE_TIMEOUT_MS", "5000"), "DIALPAD_RESPONSE_TIMEOUT_MS");
             if (!c.help && !Files.isRegularFile(c.serviceJar)) {

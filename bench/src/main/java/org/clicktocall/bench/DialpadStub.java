@@ -5,14 +5,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -20,6 +23,9 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * Stands in for Dialpad's {@code POST /api/v2/call} on 127.0.0.1, with a configurable latency and failure mode.
+ * Also: {@code POST /oauth2/token} (refresh_token grant; answers after the same latency, whatever the mode, and
+ * counts each refresh_token value it is sent) and {@code POST /floor/events} (200 {@code {}} at once: the floor of
+ * the events scenario).
  *
  * <p>The latency must not hold a thread per request (3,000 req/s x 50 ms would need 150 blocked threads and
  * their context switches on 2 cores), so the handler only reads the request and a {@link ScheduledExecutorService}
@@ -55,6 +61,7 @@ public final class DialpadStub implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] ERROR_BODY =
             "{\"error\":{\"code\":503,\"message\":\"Service unavailable (bench stub)\"}}".getBytes(StandardCharsets.UTF_8);
 
@@ -66,6 +73,21 @@ public final class DialpadStub implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     /** Exchanges held open in hang mode, closed when the mode changes or the stub stops. */
     private final Set<HttpExchange> hanging = ConcurrentHashMap.newKeySet();
+    /** Every refresh_token value POST /oauth2/token was sent: how many times, and when first (System.nanoTime). */
+    private final Map<String, Seen> refreshTokensSeen = new ConcurrentHashMap<>();
+    private final AtomicLong tokenRequests = new AtomicLong();
+    private final AtomicLong nextToken = new AtomicLong();
+    private final AtomicLong floorRequests = new AtomicLong();
+
+    /** One refresh_token value as the token endpoint saw it. */
+    static final class Seen {
+        final long firstNanos;
+        final AtomicInteger count = new AtomicInteger();
+
+        Seen(long firstNanos) {
+            this.firstNanos = firstNanos;
+        }
+    }
 
     private volatile long latencyMs;
     private volatile Mode mode = Mode.OK;
@@ -137,13 +159,23 @@ public final class DialpadStub implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        boolean post = "POST".equals(exchange.getRequestMethod());
+        if (post && path.equals("/oauth2/token")) {
+            handleToken(exchange);
+            return;
+        }
         // Read the whole body so the connection can be reused (keep-alive), as Dialpad's server would.
         try (InputStream in = exchange.getRequestBody()) {
             in.transferTo(OutputStream.nullOutputStream());
         }
         requests.incrementAndGet();
-        boolean isCall = "POST".equals(exchange.getRequestMethod())
-                && exchange.getRequestURI().getPath().startsWith("/api/v2/");
+        if (post && path.equals("/floor/events")) {
+            floorRequests.incrementAndGet();
+            answer(exchange, 200, EMPTY_JSON); // the events floor: nothing but HTTP
+            return;
+        }
+        boolean isCall = post && path.startsWith("/api/v2/");
         if (!isCall) {
             answer(exchange, 404, "{\"error\":{\"code\":404,\"message\":\"not found\"}}".getBytes(StandardCharsets.UTF_8));
             return;
@@ -158,11 +190,64 @@ public final class DialpadStub implements AutoCloseable {
                 ? () -> answer(exchange, 503, ERROR_BODY)
                 : () -> answer(exchange, 200,
                         ("{\"call_id\":\"" + nextCallId.incrementAndGet() + "\"}").getBytes(StandardCharsets.UTF_8));
-        if (delay <= 0) {
+        later(reply, delay);
+    }
+
+    /**
+     * Dialpad's token endpoint for the refresh_token grant: records the refresh token it was sent, and after the
+     * latency (a timer, like the call route) answers a new access token and a rotated refresh token.
+     */
+    private void handleToken(HttpExchange exchange) throws IOException {
+        long now = System.nanoTime();
+        String form;
+        try (InputStream in = exchange.getRequestBody()) {
+            form = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        requests.incrementAndGet();
+        tokenRequests.incrementAndGet();
+        String grant = null;
+        String refreshToken = null;
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (name.equals("grant_type")) {
+                grant = value;
+            } else if (name.equals("refresh_token")) {
+                refreshToken = value;
+            }
+        }
+        if (!"refresh_token".equals(grant) || refreshToken == null || refreshToken.isEmpty()) {
+            answer(exchange, 400, "{\"error\":\"unsupported_grant_type\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        refreshTokensSeen.computeIfAbsent(refreshToken, k -> new Seen(now)).count.incrementAndGet();
+        long n = nextToken.incrementAndGet();
+        byte[] body = ("{\"access_token\":\"new-" + n + "\",\"token_type\":\"bearer\",\"expires_in\":3600,"
+                + "\"refresh_token\":\"rotated-" + n + "\"}").getBytes(StandardCharsets.UTF_8);
+        later(() -> answer(exchange, 200, body), latencyMs);
+    }
+
+    private void later(Runnable reply, long delayMs) {
+        if (delayMs <= 0) {
             reply.run();
         } else {
-            timer.schedule(reply, delay, TimeUnit.MILLISECONDS);
+            timer.schedule(reply, delayMs, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The refresh_token values the token endpoint has seen, live (do not modify). */
+    Map<String, Seen> refreshTokensSeen() {
+        return refreshTokensSeen;
+    }
+
+    long tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    long floorRequests() {
+        return floorRequests.get();
     }
 
     private static void answer(HttpExchange exchange, int status, byte[] body) {

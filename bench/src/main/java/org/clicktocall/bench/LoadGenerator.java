@@ -40,6 +40,10 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * Only requests that start inside the measuring window are recorded; those still in flight at its end are awaited.
+ *
+ * <p>Closed loop over sequences ({@link #runSequences}): as the closed loop, but each client works through units of
+ * requests that must go out in order (one call's events: ringing, connected, hangup), and the run is a fixed
+ * amount of work rather than a fixed time.
  */
 final class LoadGenerator {
 
@@ -79,6 +83,16 @@ final class LoadGenerator {
         }
     }
 
+    /**
+     * Requests that must go out one after another, each when the previous answer is in. {@link #request} is called
+     * when the step is due, so whatever it signs or stamps (e.g. a JWT's iat) is fresh.
+     */
+    interface Sequence {
+        int steps();
+
+        HttpRequest request(int step);
+    }
+
     /** One recorded request, kept only when a scenario needs to split the run into phases afterwards. */
     record Sample(long startNanos, long latencyNanos, Answer answer) {
     }
@@ -96,6 +110,8 @@ final class LoadGenerator {
         final AtomicInteger sampleCount = new AtomicInteger();
         long measuredNanos;
         long measureStartNanos;
+        /** runSequences: the time cap ended the run before the sequences ran out (some were never sent). */
+        volatile boolean capped;
 
         double throughput() {
             return measuredNanos <= 0 ? 0 : completed.sum() * 1e9 / measuredNanos;
@@ -163,6 +179,78 @@ final class LoadGenerator {
             sendClosed(requests, end, sequence, recorder, done);
         }
         awaitDrain(done, end);
+    }
+
+    /**
+     * Closed loop over sequences, count-based: each of {@code clients} clients takes the next sequence from
+     * {@code next} and sends its steps in order, each when the previous answer is in, until {@code next} returns
+     * null; a client past {@code cap} finishes the sequence it is in and stops (the outcome is then marked capped).
+     * Every request is recorded; the throughput is over the time from the first send to the last answer.
+     */
+    Outcome runSequences(java.util.function.Supplier<Sequence> next, int clients, Duration cap, boolean parseJson)
+            throws InterruptedException {
+        Outcome outcome = new Outcome();
+        long t0 = System.nanoTime();
+        long end = t0 + cap.toNanos();
+        outcome.measureStartNanos = t0;
+        Recorder recorder = new Recorder(outcome, t0, Long.MAX_VALUE, parseJson, false, null);
+        AtomicLong lastAnswer = new AtomicLong(t0);
+        CountDownLatch done = new CountDownLatch(clients);
+        for (int c = 0; c < clients; c++) {
+            sendStep(next, null, 0, end, outcome, recorder, lastAnswer, done);
+        }
+        // Bounded: the cap, then every client finishing its current sequence (at worst each step timing out).
+        long wait = Math.max(0, end - System.nanoTime()) + 4 * requestTimeout.toNanos() + TimeUnit.SECONDS.toNanos(2);
+        if (!done.await(wait, TimeUnit.NANOSECONDS)) {
+            System.err.println("  warning: " + done.getCount() + " clients still waiting for an answer after the run");
+        }
+        outcome.measuredNanos = Math.max(1, lastAnswer.get() - t0);
+        return outcome;
+    }
+
+    private void sendStep(java.util.function.Supplier<Sequence> next, Sequence current, int currentStep, long end,
+                          Outcome outcome, Recorder recorder, AtomicLong lastAnswer, CountDownLatch done) {
+        Sequence sequence = current;
+        int step = currentStep;
+        if (sequence == null || step >= sequence.steps()) {
+            sequence = next.get();
+            step = 0;
+            if (sequence == null) {
+                done.countDown();
+                return;
+            }
+            if (System.nanoTime() >= end) {
+                outcome.capped = true; // this one and any after it are not sent
+                done.countDown();
+                return;
+            }
+            if (sequence.steps() <= 0) {
+                // An empty unit: hop to another thread for the next one rather than recursing.
+                executor.execute(() -> sendStep(next, null, 0, end, outcome, recorder, lastAnswer, done));
+                return;
+            }
+        }
+        Sequence s = sequence;
+        int nextStep = step + 1;
+        HttpRequest request = withTimeout(s.request(step));
+        long start = System.nanoTime();
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> sent =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        if (sent.isDone()) {
+            long finished = System.nanoTime();
+            sent.whenCompleteAsync((response, failure) -> {
+                recorder.record(start, finished, response, failure);
+                lastAnswer.accumulateAndGet(finished, Math::max);
+                sendStep(next, s, nextStep, end, outcome, recorder, lastAnswer, done);
+            }, executor);
+            return;
+        }
+        sent.whenComplete((response, failure) -> {
+            long finished = System.nanoTime();
+            recorder.record(start, finished, response, failure);
+            lastAnswer.accumulateAndGet(finished, Math::max);
+            sendStep(next, s, nextStep, end, outcome, recorder, lastAnswer, done);
+        });
     }
 
     /** One client's loop, as a chain of callbacks: the next request goes out when this answer is in. */
@@ -296,6 +384,10 @@ final class LoadGenerator {
         }
         try {
             JsonNode body = JSON.readTree(response.body());
+            if (body.has("outcome") && body.has("received")) {
+                // POST /dialpad/events: {"received":true,"outcome":"applied"|"duplicate"|"unmatched"}
+                return new Answer(response.statusCode(), text(body, "outcome"), null, null, null);
+            }
             if (body.has("error")) {
                 // e.g. 503 database_unavailable: count it by its code
                 return new Answer(response.statusCode(), "error", body.path("error").path("code").asText(null),

@@ -118,7 +118,8 @@ final class Results {
                           List<Stats> service, List<Stats> floor, Map<String, Spread> serviceSummary,
                           Map<String, Spread> floorSummary, Map<String, Double> differenceOfMedians,
                           Map<String, Double> ratioOfMedians, Map<String, Long> actions, Map<String, Long> reasons,
-                          List<FailureRepeat> failureRepeats, List<Check> checks, List<String> notes) {
+                          List<FailureRepeat> failureRepeats, List<Check> checks, List<String> notes,
+                          Map<String, Object> details) {
     }
 
     record Start(long wallMs, double reportedSeconds, boolean freshDataFolder) {
@@ -211,7 +212,8 @@ final class Results {
             s.settings().forEach((k, v) -> parts.add(k + " " + v));
             out.append(String.join(", ", parts)).append(".\n\n");
             if (!s.service().isEmpty()) {
-                out.append("| | calls/s | p50 | p90 | p99 | p99.9 | max | answers |\n|---|---|---|---|---|---|---|---|\n");
+                out.append("| | ").append("events".equals(s.name()) ? "events/s" : "calls/s")
+                        .append(" | p50 | p90 | p99 | p99.9 | max | answers |\n|---|---|---|---|---|---|---|---|\n");
                 row(out, "service", s.serviceSummary(), s.service().size(), Fmt.answers(s.actions(), s.reasons()));
                 if (!s.floor().isEmpty()) {
                     row(out, "floor (stub direct)", s.floorSummary(), s.floor().size(), "");
@@ -247,6 +249,11 @@ final class Results {
                     }
                     out.append(String.join("; ", probes)).append(" |\n");
                 }
+                out.append("\n");
+            }
+            if (s.details() != null && !s.details().isEmpty()) {
+                out.append("| | |\n|---|---|\n");
+                s.details().forEach((k, v) -> out.append("| ").append(label(k)).append(" | ").append(value(v)).append(" |\n"));
                 out.append("\n");
             }
             for (String note : s.notes()) {

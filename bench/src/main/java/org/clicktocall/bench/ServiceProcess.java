@@ -114,6 +114,22 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Group 1 of the last log line matching {@code pattern}, or null. */
+    String lastMatchInLog(java.util.regex.Pattern pattern) {
+        try {
+            String found = null;
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                java.util.regex.Matcher m = pattern.matcher(line);
+                if (m.find()) {
+                    found = m.group(1);
+                }
+            }
+            return found;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
     String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
