@@ -18,14 +18,20 @@ import org.springframework.core.env.MapPropertySource;
 public class RoutesLocation implements EnvironmentPostProcessor, Ordered {
 
     static final String PATTERN = "camel.main.routes-include-pattern";
+    /** The clustered schedules, added once the database schema is in place (see DatabaseMigrations). */
+    public static final String SCHEDULES = "app.schedule-routes-pattern";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (environment.containsProperty(PATTERN)) {
-            return;
+        String from = Files.isDirectory(Path.of("routes")) ? "file:" : "classpath:";
+        Map<String, Object> defaults = new java.util.HashMap<>();
+        if (!environment.containsProperty(PATTERN)) {
+            defaults.put(PATTERN, from + "routes/*.yaml");
         }
-        String pattern = Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml";
-        environment.getPropertySources().addLast(new MapPropertySource("routesLocation", Map.of(PATTERN, pattern)));
+        if (!environment.containsProperty(SCHEDULES)) {
+            defaults.put(SCHEDULES, from + "routes/schedules/*.yaml");
+        }
+        environment.getPropertySources().addLast(new MapPropertySource("routesLocation", defaults));
     }
 
     @Override

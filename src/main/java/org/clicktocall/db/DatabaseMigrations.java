@@ -1,0 +1,114 @@
+package org.clicktocall.db;
+
+import java.time.Duration;
+import java.util.Collection;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.clicktocall.RoutesLocation;
+import org.flywaydb.core.Flyway;
+import org.quartz.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.quartz.SchedulerFactoryBeanCustomizer;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Applies the Flyway migrations, then starts the clustered Quartz scheduler and adds the schedule routes
+ * ({@code routes/schedules/}). When the database is reachable at start (the usual case, and always for the
+ * embedded one) the schema is migrated before the service takes requests. When it is not, the service starts
+ * anyway: liveness is UP, readiness DOWN, clicks get 503 with the tel: link, and this bean keeps trying in the
+ * background and brings the schema and the schedules up as soon as the database is back. (The schedule routes
+ * cannot simply wait: camel-quartz writes its trigger to the job store as soon as a quartz endpoint starts.)
+ */
+@Component
+public class DatabaseMigrations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseMigrations.class);
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
+    private final Flyway flyway;
+    private final ObjectProvider<Scheduler> scheduler;
+    private final ObjectProvider<CamelContext> camel;
+    private final String scheduleRoutes;
+    private volatile boolean migrated;
+
+    public DatabaseMigrations(DataSource dataSource, ObjectProvider<Scheduler> scheduler, ObjectProvider<CamelContext> camel,
+                              @Value("${" + RoutesLocation.SCHEDULES + "}") String scheduleRoutes) {
+        this.flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+        this.scheduler = scheduler;
+        this.camel = camel;
+        this.scheduleRoutes = scheduleRoutes;
+        this.migrated = tryMigrate();
+    }
+
+    /**
+     * Spring Boot gives the scheduler a transaction manager, which opens a database connection while the context
+     * starts; without it the scheduler is created offline and touches the database only once it runs.
+     */
+    @Bean
+    static SchedulerFactoryBeanCustomizer schedulerWithoutStartupTransaction() {
+        return factory -> factory.setTransactionManager(null);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void startSchedulesNowOrWhenTheDatabaseIsBack() {
+        if (migrated) {
+            startSchedules();
+            return;
+        }
+        Thread retry = new Thread(() -> {
+            Duration wait = Duration.ofSeconds(2);
+            while (!migrated) {
+                sleep(wait);
+                wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
+                migrated = tryMigrate();
+            }
+            startSchedules();
+        }, "database-migrations");
+        retry.setDaemon(true);
+        retry.start();
+    }
+
+    private boolean tryMigrate() {
+        try {
+            flyway.migrate();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Database not reachable yet ({}): clicks get 503 with the tel: link; retrying in the background",
+                    e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
+    private void startSchedules() {
+        try {
+            Scheduler quartz = scheduler.getIfAvailable();
+            if (quartz != null && !quartz.isStarted()) {
+                quartz.start();
+            }
+            CamelContext context = camel.getObject();   // looked up late: the Camel context is not needed to migrate
+            Collection<Resource> routes = PluginHelper.getPackageScanResourceResolver(context).findResources(scheduleRoutes);
+            PluginHelper.getRoutesLoader(context).loadRoutes(routes);
+            LOG.info("Database schema in place; {} schedule file(s) added from {}", routes.size(), scheduleRoutes);
+        } catch (Exception e) {
+            LOG.error("The clustered schedules could not start ({})", e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
