@@ -37,7 +37,7 @@ class DatabaseComesBackTest {
         Files.createDirectories(Path.of("target/test-data"));
         Path dataDir = Files.createTempDirectory(Path.of("target/test-data"), "db-back-");
         try (ConfigurableApplicationContext service = new SpringApplicationBuilder(ClickToCallApplication.class).run(
-                "--server.port=0", "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres",
+                "--server.port=0", "--spring.autoconfigure.exclude=" + org.clicktocall.support.ServiceTest.NO_WEB_SECURITY, "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres",
                 "--spring.datasource.username=postgres", "--app.data-dir=" + dataDir,
                 "--calls.api-keys=" + KEY, "--dialpad.base-url=http://127.0.0.1:9")) {
             int port = ((ServletWebServerApplicationContext) service).getWebServer().getPort();

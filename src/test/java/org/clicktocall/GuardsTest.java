@@ -209,7 +209,7 @@ class GuardsTest extends ServiceTest {
     private ConfigurableApplicationContext secondInstance() {
         // command-line arguments: they outrank config/application.yaml, as the test's own properties do
         return new SpringApplicationBuilder(ClickToCallApplication.class).run(
-                "--server.port=0",
+                "--server.port=0", "--spring.autoconfigure.exclude=" + org.clicktocall.support.ServiceTest.NO_WEB_SECURITY,
                 "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                 "--spring.datasource.username=postgres",
                 "--app.data-dir=target/test-data/second-instance",

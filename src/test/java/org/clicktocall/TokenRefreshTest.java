@@ -132,7 +132,7 @@ class TokenRefreshTest extends ServiceTest {
                 {"access_token": "FAKE-PAIR-NEW", "token_type": "bearer", "expires_in": 3600, "refresh_token": "FAKE-PAIR-NEXT"}""")
                 .withFixedDelay(50)));
         try (ConfigurableApplicationContext second = new SpringApplicationBuilder(ClickToCallApplication.class).run(
-                "--server.port=0", "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "--server.port=0", "--spring.autoconfigure.exclude=" + org.clicktocall.support.ServiceTest.NO_WEB_SECURITY, "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                 "--spring.datasource.username=postgres", "--app.data-dir=target/test-data/second-refresh",
                 "--calls.api-keys=" + CRM_KEY, "--calls.admin-api-keys=" + ADMIN_KEY,
                 "--tokens.encryption-key=" + ENCRYPTION_KEY, "--dialpad.base-url=" + DIALPAD.baseUrl(),

@@ -36,6 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @CamelSpringBootTest
 @AutoConfigureObservability(tracing = false) // metrics as in production (Spring Boot's tests turn them off by default)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.autoconfigure.exclude=" + ServiceTest.NO_WEB_SECURITY,
         "calls.api-keys=" + ServiceTest.CRM_KEY + ",second-crm-key-0123456789",
         "calls.admin-api-keys=" + ServiceTest.ADMIN_KEY,
         "tokens.encryption-key=" + ServiceTest.ENCRYPTION_KEY,
@@ -56,6 +57,17 @@ import org.springframework.test.context.DynamicPropertySource;
         "dialpad.oauth.return-url=https://crm.example.com/settings/dialpad"})
 public abstract class ServiceTest {
 
+    /**
+     * The test classpath carries Spring Authorization Server (a real OAuth2 server for the refresh tests), which
+     * brings spring-security-config and with it Spring Boot's web security; the service itself has none.
+     */
+    public static final String NO_WEB_SECURITY =
+            "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
+            + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration,"
+            + "org.springframework.boot.autoconfigure.security.servlet.SecurityFilterAutoConfiguration,"
+            + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"
+            + "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerAutoConfiguration,"
+            + "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration";
     public static final String CRM_KEY = "test-crm-key-0123456789abcdef";
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
     public static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef0123";
