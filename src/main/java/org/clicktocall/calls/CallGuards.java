@@ -76,17 +76,8 @@ public class CallGuards {
                 String.valueOf(call.get("dealId")), String.valueOf(call.get("externalId")))));
     }
 
-    public boolean usesIdempotencyKey(Map<String, Object> call) {
-        return call.get("idemKey") != null;
-    }
 
-    public boolean duplicateWindowOn() {
-        return duplicateWindowMillis > 0;
-    }
 
-    public boolean budgetOn() {
-        return budgetCalls > 0;
-    }
 
     /**
      * Someone else holds this Idempotency-Key: replay its answer, or refuse (409 while it is in flight, 422 when

@@ -48,6 +48,15 @@ public final class JsonRequests {
         return node;
     }
 
+    /** A rep id as it appears in a path: the same rule as rep_id in POST /calls (1 to 128 printable characters). */
+    public static String repId(String repId) {
+        if (repId == null || repId.isBlank() || repId.length() > MAX_STRING_LENGTH
+                || repId.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("invalid_request", "rep_id must be 1 to 128 printable characters");
+        }
+        return repId;
+    }
+
     /** A required non-blank string field of at most {@link #MAX_STRING_LENGTH} characters. */
     public static String requiredString(JsonNode body, String field) {
         String value = optionalString(body, field);

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
-import org.clicktocall.web.ApiException;
+import org.clicktocall.calls.JsonRequests;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
@@ -160,10 +160,7 @@ public class DialpadConnections {
 
     /** A disconnect request: the rep must exist in the path. */
     public Map<String, Object> repOnly(String repId) {
-        if (repId == null || repId.isBlank() || repId.length() > 128) {
-            throw ApiException.badRequest("invalid_request", "rep_id must be 1 to 128 characters");
-        }
-        return new HashMap<>(Map.of("repId", repId));
+        return new HashMap<>(Map.of("repId", JsonRequests.repId(repId)));
     }
 
     private static String page(String text) {

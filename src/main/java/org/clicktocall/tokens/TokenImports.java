@@ -36,11 +36,7 @@ public class TokenImports {
 
     /** Validates the path's rep id (the same rules as rep_id in POST /calls). */
     public String repId(String repId) {
-        if (repId == null || repId.isBlank() || repId.length() > JsonRequests.MAX_STRING_LENGTH
-                || repId.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest("invalid_request", "rep_id must be 1 to 128 printable characters");
-        }
-        return repId;
+        return JsonRequests.repId(repId);
     }
 
     public Map<String, Object> parse(String repId, String body) {

@@ -437,16 +437,11 @@ public final class Bench {
                     Fmt.answers(s.actions(), s.reasons()), errors(s));
         }
 
-        Map<String, Results.Spread> serviceSummary = Results.summary(serviceRuns);
-        Map<String, Results.Spread> floorSummary = Results.summary(floor);
-        Map<String, Double> difference = new LinkedHashMap<>();
-        Map<String, Double> ratio = new LinkedHashMap<>();
-        for (String m : Results.METRICS) {
-            double sv = serviceSummary.get(m).median();
-            double fv = floorSummary.get(m).median();
-            difference.put(m, round(sv - fv));
-            ratio.put(m, round(fv == 0 ? Double.NaN : sv / fv));
-        }
+        Comparison vs = Comparison.of(serviceRuns, floor);
+        Map<String, Results.Spread> serviceSummary = vs.service();
+        Map<String, Results.Spread> floorSummary = vs.floor();
+        Map<String, Double> difference = vs.difference();
+        Map<String, Double> ratio = vs.ratio();
         Map<String, Long> actions = Results.sum(serviceRuns.stream().map(Stats::actions).toList());
         Map<String, Long> reasons = Results.sum(serviceRuns.stream().map(Stats::reasons).toList());
         List<String> notes = loadNotes(scenario, plan, serviceRuns, actions, reasons);
@@ -831,16 +826,11 @@ public final class Bench {
         long sampled = verified.values().stream().mapToLong(Long::longValue).sum();
         log("events: GET /calls/{id} on %d calls: %s", sampled, verified);
 
-        Map<String, Results.Spread> serviceSummary = Results.summary(serviceRuns);
-        Map<String, Results.Spread> floorSummary = Results.summary(floor);
-        Map<String, Double> difference = new LinkedHashMap<>();
-        Map<String, Double> ratio = new LinkedHashMap<>();
-        for (String m : Results.METRICS) {
-            double sv = serviceSummary.get(m).median();
-            double fv = floorSummary.get(m).median();
-            difference.put(m, round(sv - fv));
-            ratio.put(m, round(fv == 0 ? Double.NaN : sv / fv));
-        }
+        Comparison vs = Comparison.of(serviceRuns, floor);
+        Map<String, Results.Spread> serviceSummary = vs.service();
+        Map<String, Results.Spread> floorSummary = vs.floor();
+        Map<String, Double> difference = vs.difference();
+        Map<String, Double> ratio = vs.ratio();
         Map<String, Long> outcomes = Results.sum(serviceRuns.stream().map(Stats::actions).toList());
         Map<String, Long> statuses = Results.sum(serviceRuns.stream().map(Stats::statuses).toList());
         long answered = serviceRuns.stream().mapToLong(Stats::count).sum();
@@ -1554,6 +1544,24 @@ public final class Bench {
 
     private static Duration seconds(double s) {
         return Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    /** The service's figures beside the floor's: medians of the repeats, their difference and their ratio. */
+    record Comparison(Map<String, Results.Spread> service, Map<String, Results.Spread> floor,
+                      Map<String, Double> difference, Map<String, Double> ratio) {
+        static Comparison of(List<Stats> serviceRuns, List<Stats> floorRuns) {
+            Map<String, Results.Spread> service = Results.summary(serviceRuns);
+            Map<String, Results.Spread> floor = Results.summary(floorRuns);
+            Map<String, Double> difference = new LinkedHashMap<>();
+            Map<String, Double> ratio = new LinkedHashMap<>();
+            for (String m : Results.METRICS) {
+                double sv = service.get(m).median();
+                double fv = floor.get(m).median();
+                difference.put(m, round(sv - fv));
+                ratio.put(m, round(fv == 0 ? Double.NaN : sv / fv));
+            }
+            return new Comparison(service, floor, difference, ratio);
+        }
     }
 
     static double round(double v) {
