@@ -63,6 +63,8 @@ public class CallGuards {
         call.put("budgetCalls", budgetCalls);
         call.put("budgetPeriodSeconds", budgetPeriodSeconds);
         call.put("idemKey", null);
+        // A request with an Idempotency-Key is deduplicated by its key, not by the duplicate-click window.
+        call.put("clickWindowMillis", idempotencyKey == null ? duplicateWindowMillis : 0L);
         if (idempotencyKey == null) {
             return;
         }

@@ -20,6 +20,8 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.clicktocall.web.ApiException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -86,7 +88,7 @@ public class DialpadEvents {
     }
 
     /** Verifies and reads one event into the parameters of record-call-event.sql. */
-    public Map<String, Object> read(String body) {
+    public Map<String, Object> read(@Body String body) {
         return fromCallObject(verifier != null ? verified(body) : unsigned(body));
     }
 
@@ -134,7 +136,7 @@ public class DialpadEvents {
     }
 
     /** Counts what happened to an event (the route reports stored/applied from the database). */
-    public Map<String, Object> outcome(Map<String, Object> event, Map<String, Object> result) {
+    public Map<String, Object> outcome(@ExchangeProperty("event") Map<String, Object> event, @Body Map<String, Object> result) {
         long stored = ((Number) result.get("stored")).longValue();
         long applied = ((Number) result.get("applied")).longValue();
         String outcome = stored == 0 ? "duplicate" : applied > 0 ? "applied" : "unmatched";

@@ -1,0 +1,71 @@
+package org.clicktocall.web;
+
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConsumer;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Runs each platform-http route on the web server's request thread.
+ *
+ * <p>Camel's Spring Boot engine hands every request to a task executor and returns a CompletableFuture, so
+ * Spring MVC starts servlet async processing and dispatches the request a second time through the filters
+ * and the DispatcherServlet once the route is done. The routes here block anyway (JDBC, the Dialpad call), so
+ * that hop buys nothing and costs a thread hand-off and a second dispatch per request (measured in
+ * bench/RESULTS.md). Returning {@code null} instead tells Spring MVC the response is complete. Concurrency is
+ * then bounded by the web server's threads ({@code server.tomcat.threads.max}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class RequestThreadPlatformHttp {
+
+    /** Replaces the auto-configured engine (it is {@code @ConditionalOnMissingBean}). */
+    @Bean(name = "platform-http-engine")
+    PlatformHttpEngine platformHttpEngine(@Value("${server.port:8080}") int port) {
+        return new SpringBootPlatformHttpEngine(port) {
+            @Override
+            public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+                return new RequestThreadConsumer(endpoint, processor);
+            }
+        };
+    }
+
+    static final class RequestThreadConsumer extends SpringBootPlatformHttpConsumer {
+
+        private static final Logger LOG = LoggerFactory.getLogger(RequestThreadConsumer.class);
+
+        RequestThreadConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+            // The executor is never used: service() below runs the route on the calling thread.
+            super(endpoint, processor, Runnable::run);
+        }
+
+        /** Spring MVC invokes this for every mapped request; a null future means "handled, no async dispatch". */
+        @Override
+        public CompletableFuture<Void> service(HttpServletRequest request, HttpServletResponse response) {
+            try {
+                handleService(request, response);
+            } catch (Exception e) {
+                // The routes answer their own errors; this is the last resort, with no detail for the caller.
+                LOG.warn("Error handling request: {}", e.getClass().getSimpleName(), e);
+                try {
+                    if (!response.isCommitted()) {
+                        response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+                    }
+                } catch (Exception ignored) {
+                    // the connection is gone
+                }
+            }
+            return null;
+        }
+    }
+}
