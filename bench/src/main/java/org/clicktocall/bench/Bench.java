@@ -3,6 +3,7 @@ package org.clicktocall.bench;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +95,8 @@ public final class Bench {
             new Scenario("down", Kind.FAILURE, "Dialpad's port is closed (connection refused): as hang."));
 
     static final String DEFAULT_SCENARIOS = "happy,capacity,light,hang,down,events";
+    /** The service JVM flags README recommends for production on small machines (see bench/RESULTS.md). */
+    static final String PRODUCTION_JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m";
 
     private final Config config;
     private final Path projectDir;
@@ -106,6 +109,7 @@ public final class Bench {
 
     private DialpadStub stub;
     private ServiceProcess service;
+    private Launch launch;
     private LoadGenerator load;
     private String serviceBase;
     private String crmKey;
@@ -194,7 +198,15 @@ public final class Bench {
             serviceEnv = Map.copyOf(env);
             externalDatabase = !config.env.getOrDefault("SPRING_DATASOURCE_URL", "").isBlank();
             // Everything else (SPRING_DATASOURCE_*, DB_POOL_SIZE, DIALPAD_*_TIMEOUT_MS, guard settings) is inherited.
-            service = new ServiceProcess(config.serviceJar, tmp.resolve("work"), dataDir, config.jvmFlags, env);
+            if (config.cds) {
+                log("preparing the production launch: extracting the jar and recording a class-data archive...");
+                launch = Launch.cds(config.serviceJar, tmp.resolve("launch"), config.jvmFlags, env,
+                        Duration.ofSeconds(config.startTimeoutS));
+                log("launch prepared in %s s", Fmt.num(launch.prepareSeconds()));
+            } else {
+                launch = Launch.fatJar(config.serviceJar);
+            }
+            service = new ServiceProcess(launch, tmp.resolve("work"), dataDir, config.jvmFlags, env);
             serviceBase = "http://127.0.0.1:" + servicePort;
             load = new LoadGenerator(Duration.ofSeconds(config.requestTimeoutS));
 
@@ -423,18 +435,27 @@ public final class Bench {
 
         List<Stats> floor = new ArrayList<>();
         List<Stats> serviceRuns = new ArrayList<>();
+        List<CpuUse.Window> serviceCpu = new ArrayList<>();
+        List<CpuUse.Window> floorCpu = new ArrayList<>();
         for (int r = 1; r <= config.repeats; r++) {
             // Interleaved, so slow drift on a shared machine affects both sides alike.
+            CpuUse before = CpuUse.now(service.pid());
             Stats f = Stats.of(load.run(this::floorRequest, plan, Duration.ZERO, duration, false, false, null));
+            CpuUse between = CpuUse.now(service.pid());
             underLoad = true;
             Stats s = Stats.of(load.run(this::callRequest, plan, Duration.ZERO, duration, true, false, this::rememberCallId));
             underLoad = false;
+            floorCpu.add(between.since(before, f.count()));
+            serviceCpu.add(CpuUse.now(service.pid()).since(between, s.count()));
             floor.add(f);
             serviceRuns.add(s);
-            log("%s #%d  floor %s/s p50 %s p99 %s ms | service %s/s p50 %s p99 %s max %s ms | %s%s", scenario.name(), r,
+            CpuUse.Window cpu = serviceCpu.get(serviceCpu.size() - 1);
+            log("%s #%d  floor %s/s p50 %s p99 %s ms | service %s/s p50 %s p99 %s max %s ms | %s%s | cpu ms per call:"
+                    + " service %s, PostgreSQL %s, harness %s", scenario.name(), r,
                     Fmt.num(f.throughputPerSec()), Fmt.num(f.p50Ms()), Fmt.num(f.p99Ms()),
                     Fmt.num(s.throughputPerSec()), Fmt.num(s.p50Ms()), Fmt.num(s.p99Ms()), Fmt.num(s.maxMs()),
-                    Fmt.answers(s.actions(), s.reasons()), errors(s));
+                    Fmt.answers(s.actions(), s.reasons()), errors(s), Fmt.num(cpu.perAnswerMs(cpu.service())),
+                    Fmt.num(cpu.perAnswerMs(cpu.database())), Fmt.num(cpu.perAnswerMs(cpu.harness())));
         }
 
         Comparison vs = Comparison.of(serviceRuns, floor);
@@ -472,7 +493,33 @@ public final class Bench {
         settings.put("repeats", config.repeats);
         settings.put("reps", config.reps);
         return new ScenarioResult(scenario.name(), "ran", scenario.description(), settings, serviceRuns, floor,
-                serviceSummary, floorSummary, difference, ratio, actions, reasons, null, checks, notes, null);
+                serviceSummary, floorSummary, difference, ratio, actions, reasons, null, checks, notes,
+                cpuDetails(serviceCpu, floorCpu, "call"));
+    }
+
+    /**
+     * Where the CPU went while the service was measured (median over repeats): CPU milliseconds per answer for the
+     * service JVM, PostgreSQL and this harness, and how many of the machine's cores each kept busy. The floor's
+     * harness figure is what the stub and the generator cost per request on their own.
+     */
+    static Map<String, Object> cpuDetails(List<CpuUse.Window> serviceCpu, List<CpuUse.Window> floorCpu, String unit) {
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        cpu.put("cpu ms per " + unit + ": service JVM", Fmt.num(median(serviceCpu, w -> w.perAnswerMs(w.service()))));
+        cpu.put("cpu ms per " + unit + ": PostgreSQL", Fmt.num(median(serviceCpu, w -> w.perAnswerMs(w.database()))));
+        cpu.put("cpu ms per " + unit + ": harness (stub + generator)", Fmt.num(median(serviceCpu, w -> w.perAnswerMs(w.harness()))));
+        cpu.put("cpu ms per request, floor: harness", Fmt.num(median(floorCpu, w -> w.perAnswerMs(w.harness()))));
+        cpu.put("cores busy: service / PostgreSQL / harness", Fmt.num(median(serviceCpu, w -> w.cores(w.service()))) + " / "
+                + Fmt.num(median(serviceCpu, w -> w.cores(w.database()))) + " / "
+                + Fmt.num(median(serviceCpu, w -> w.cores(w.harness()))));
+        return cpu;
+    }
+
+    private static double median(List<CpuUse.Window> windows, java.util.function.ToDoubleFunction<CpuUse.Window> f) {
+        double[] v = windows.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private ScenarioResult runFailureScenario(Scenario scenario) throws Exception {
@@ -489,6 +536,7 @@ public final class Bench {
 
         List<FailureRepeat> repeats = new ArrayList<>();
         List<Stats> allRuns = new ArrayList<>();
+        HttpClient probeClient = LoadGenerator.probeClient();
         for (int r = 1; r <= config.repeats; r++) {
             Long restartMs = null;
             if (breakerDirty) {
@@ -511,7 +559,7 @@ public final class Bench {
                             URI.create(serviceBase + "/calls/" + pickCallId(k, someCallId)))
                             .header("X-API-Key", crmKey).GET().build()));
             long probeEnd = System.nanoTime() + measure.toNanos();
-            LoadGenerator.SideProbe probe = new LoadGenerator.SideProbe(load.client(), targets, config.probeRate,
+            LoadGenerator.SideProbe probe = new LoadGenerator.SideProbe(probeClient, targets, config.probeRate,
                     probeEnd, Duration.ofSeconds(10), body -> body != null && body.contains("DEGRADED"));
             Thread probeThread = new Thread(probe, "side-probe");
             probeThread.setDaemon(true);
@@ -799,11 +847,15 @@ public final class Bench {
         }
         List<Stats> floor = new ArrayList<>();
         List<Stats> serviceRuns = new ArrayList<>();
+        List<CpuUse.Window> serviceCpu = new ArrayList<>();
+        List<CpuUse.Window> floorCpu = new ArrayList<>();
         int cursor = warmupUsed;
         boolean capped = false;
         for (int r = 1; r <= config.repeats && cursor < calls.size(); r++) {
             int to = Math.min(calls.size(), cursor + perRepeat);
+            CpuUse before = CpuUse.now(service.pid());
             LoadGenerator.Outcome fo = load.runSequences(floorEvents(to - cursor), config.clients, cap, false);
+            CpuUse between = CpuUse.now(service.pid());
             underLoad = true;
             LoadGenerator.Outcome so = load.runSequences(eventSlice(eventsUri, calls, cursor, to, sent), config.clients,
                     cap, true);
@@ -812,6 +864,8 @@ public final class Bench {
             cursor = to;
             Stats f = Stats.of(fo);
             Stats s = Stats.of(so);
+            floorCpu.add(between.since(before, f.count()));
+            serviceCpu.add(CpuUse.now(service.pid()).since(between, s.count()));
             floor.add(f);
             serviceRuns.add(s);
             log("events #%d  floor %s/s p50 %s p99 %s ms | service %s events/s p50 %s p99 %s max %s ms | %s | %s%s", r,
@@ -838,6 +892,7 @@ public final class Bench {
         details.put("answers_http", statuses);
         details.put("answers_outcome", outcomes.isEmpty() ? "(none)" : outcomes);
         details.put("verified_with_get_calls", ended + " of " + sampled + " sampled calls ended " + verified);
+        details.putAll(cpuDetails(serviceCpu, floorCpu, "event"));
 
         if (statuses.getOrDefault("200", 0L) == 0) {
             sanityFailed = true;
@@ -1250,7 +1305,7 @@ public final class Bench {
         }
         log("refresh-sweep: starting a second instance on port %d (database %s)", port,
                 externalDatabase ? "external, shared" : env.get("SPRING_DATASOURCE_URL"));
-        ServiceProcess second = new ServiceProcess(config.serviceJar, tmp.resolve("work-b"), dataB, config.jvmFlags, env);
+        ServiceProcess second = new ServiceProcess(launch, tmp.resolve("work-b"), dataB, config.jvmFlags, env);
         secondService = second;
         second.start(Duration.ofSeconds(config.startTimeoutS));
         return "http://127.0.0.1:" + port;
@@ -1389,6 +1444,8 @@ public final class Bench {
         m.put("service_jar", relative(config.serviceJar));
         m.put("service_commit", config.env.getOrDefault("BENCH_GIT_REV", "unknown"));
         m.put("service_jvm_flags", config.jvmFlags.isEmpty() ? "(none: JVM defaults)" : String.join(" ", config.jvmFlags));
+        m.put("service_launch", launch == null ? "(not started)" : launch.label()
+                + (launch.prepareSeconds() > 0 ? ", prepared in " + Fmt.num(launch.prepareSeconds()) + " s" : ""));
         m.put("database", externalDatabase ? "external: " + maskUrl(config.env.get("SPRING_DATASOURCE_URL"))
                 : "embedded PostgreSQL (started by the service)");
         m.put("db_pool_size", config.env.getOrDefault("DB_POOL_SIZE", "(default)"));
@@ -1605,7 +1662,11 @@ public final class Bench {
                   --events-calls=N           events: calls per repeat, 3 events each (default
                                              2,000 x DURATION / 3: DURATION s at the target)     [EVENTS_CALLS]
                   --refresh-tokens=N         refresh-sweep: expiring tokens per batch (10000)    [REFRESH_TOKENS]
-                  --jvm-opts="FLAGS"         the service's JVM flags (none)                      [SERVICE_JVM_OPTS]
+                  --jvm-opts="FLAGS"         the service's JVM flags (README's production flags:
+                                             "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m"; empty = JVM
+                                             defaults)                                           [SERVICE_JVM_OPTS]
+                  --launch=cds|jar           cds: README's production launch, the extracted jar
+                                             with a class-data archive (default); jar: java -jar [SERVICE_LAUNCH]
                   --jar=PATH                 the service jar (target/dialpad-click-to-call-0.1.0-SNAPSHOT.jar) [SERVICE_JAR]
                   --results-dir=PATH         where results go (bench/results)                    [RESULTS_DIR]
                   --request-timeout=SECONDS  the load generator's per-request timeout (30)       [REQUEST_TIMEOUT]
@@ -1622,7 +1683,7 @@ public final class Bench {
                 Map.entry("smoke", "SMOKE"), Map.entry("scenarios", "SCENARIOS"), Map.entry("duration", "DURATION"),
                 Map.entry("warmup", "WARMUP"), Map.entry("repeats", "REPEATS"), Map.entry("clients", "CLIENTS"),
                 Map.entry("capacity-clients", "CAPACITY_CLIENTS"), Map.entry("rate", "RATE"), Map.entry("reps", "REPS"),
-                Map.entry("stub-latency-ms", "STUB_LATENCY_MS"), Map.entry("jvm-opts", "SERVICE_JVM_OPTS"),
+                Map.entry("stub-latency-ms", "STUB_LATENCY_MS"), Map.entry("jvm-opts", "SERVICE_JVM_OPTS"), Map.entry("launch", "SERVICE_LAUNCH"),
                 Map.entry("jar", "SERVICE_JAR"), Map.entry("results-dir", "RESULTS_DIR"),
                 Map.entry("request-timeout", "REQUEST_TIMEOUT"), Map.entry("probe-rate", "PROBE_RATE"),
                 Map.entry("start-timeout", "START_TIMEOUT"), Map.entry("strict", "STRICT"),
@@ -1640,7 +1701,7 @@ public final class Bench {
                 Map.entry("scenarios", DEFAULT_SCENARIOS), Map.entry("duration", "20"), Map.entry("warmup", "10"),
                 Map.entry("repeats", "3"), Map.entry("clients", "64"), Map.entry("capacity-clients", "256"),
                 Map.entry("rate", "100"), Map.entry("reps", "1000"), Map.entry("stub-latency-ms", "50"),
-                Map.entry("jvm-opts", ""), Map.entry("request-timeout", "30"), Map.entry("probe-rate", "20"),
+                Map.entry("jvm-opts", PRODUCTION_JVM_FLAGS), Map.entry("launch", "cds"), Map.entry("request-timeout", "30"), Map.entry("probe-rate", "20"),
                 Map.entry("start-timeout", "180"), Map.entry("events-calls", "0"), Map.entry("refresh-tokens", "10000"));
 
         Map<String, String> env;
@@ -1658,6 +1719,7 @@ public final class Bench {
         int reps;
         long stubLatencyMs;
         List<String> jvmFlags;
+        boolean cds;
         Path projectDir;
         Path serviceJar;
         Path resultsDir;
@@ -1726,6 +1788,11 @@ public final class Bench {
             c.stubLatencyMs = (long) number(get.apply("stub-latency-ms"), "stub-latency-ms");
             String jvm = get.apply("jvm-opts");
             c.jvmFlags = jvm == null || jvm.isBlank() ? List.of() : Arrays.asList(jvm.trim().split("\\s+"));
+            String launchMode = get.apply("launch");
+            if (!"cds".equals(launchMode) && !"jar".equals(launchMode)) {
+                throw new IllegalArgumentException("launch must be cds or jar: " + launchMode);
+            }
+            c.cds = "cds".equals(launchMode);
             String project = get.apply("project-dir");
             c.projectDir = Path.of(project == null ? "." : project).toAbsolutePath().normalize();
             String jar = get.apply("jar");

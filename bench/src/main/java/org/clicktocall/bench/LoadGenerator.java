@@ -143,6 +143,17 @@ final class LoadGenerator {
         return client;
     }
 
+    /**
+     * A separate client for side probes: the load's client multiplexes every connection on one selector thread
+     * and queues behind the load's callbacks, so a probe sent through it would measure the generator's own queue.
+     */
+    static HttpClient probeClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
     Duration requestTimeout() {
         return requestTimeout;
     }

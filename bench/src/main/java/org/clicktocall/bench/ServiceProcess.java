@@ -20,7 +20,7 @@ final class ServiceProcess implements AutoCloseable {
 
     static final String READY_LINE = "Started ClickToCallApplication";
 
-    private final Path jar;
+    private final Launch launch;
     private final Path workDir;
     private final Path dataDir;
     private final List<String> jvmFlags;
@@ -34,8 +34,8 @@ final class ServiceProcess implements AutoCloseable {
     /** The application's own figure from the ready line ("Started ... in X seconds"), or -1. */
     double lastReportedStartSeconds = -1;
 
-    ServiceProcess(Path jar, Path workDir, Path dataDir, List<String> jvmFlags, Map<String, String> env) {
-        this.jar = jar;
+    ServiceProcess(Launch launch, Path workDir, Path dataDir, List<String> jvmFlags, Map<String, String> env) {
+        this.launch = launch;
         this.workDir = workDir;
         this.dataDir = dataDir;
         this.jvmFlags = jvmFlags;
@@ -61,8 +61,7 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags);
-        command.add("-jar");
-        command.add(jar.toString());
+        command.addAll(launch.args());
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().putAll(env);
         builder.redirectErrorStream(true);
