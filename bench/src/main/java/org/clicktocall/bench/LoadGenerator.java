@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -245,7 +246,7 @@ final class LoadGenerator {
         int nextStep = step + 1;
         HttpRequest request = withTimeout(s.request(step));
         long start = System.nanoTime();
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> sent =
+        CompletableFuture<HttpResponse<String>> sent =
                 client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         if (sent.isDone()) {
             long finished = System.nanoTime();
@@ -274,7 +275,7 @@ final class LoadGenerator {
         }
         HttpRequest request = withTimeout(requests.apply(sequence.getAndIncrement()));
         // Async hop for the next send: an answer that completes at once (refused connection) must not recurse.
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> sent =
+        CompletableFuture<HttpResponse<String>> sent =
                 client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         if (sent.isDone()) {
             // Failed at once (e.g. refused): continue on another thread rather than recursing on this one.
@@ -448,39 +449,59 @@ final class LoadGenerator {
             }
         }
 
+        /**
+         * Sends probe k at {@code t0 + k / rate} whether or not earlier probes have been answered (open loop), and
+         * records each latency from its intended time: a slow answer delays only itself, not the probes after it.
+         */
         @Override
         public void run() {
             long t0 = System.nanoTime();
+            List<CompletableFuture<?>> inFlight = new ArrayList<>();
             for (long k = 0; ; k++) {
                 long intended = t0 + k * intervalNanos;
                 if (intended >= endNanos || Thread.currentThread().isInterrupted()) {
-                    return;
+                    break;
                 }
                 long wait;
                 while ((wait = intended - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
                 Target target = targets.get((int) (k % targets.size()));
-                String status;
                 try {
                     HttpRequest request = HttpRequest.newBuilder(target.request().apply(k), (n, v) -> true)
                             .timeout(timeout).build();
-                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                    status = String.valueOf(response.statusCode());
-                    if (healthFlagNanos == 0 && target.name().startsWith("health") && healthFlag != null
-                            && healthFlag.test(response.body())) {
-                        healthFlagNanos = System.nanoTime();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (Exception e) {
-                    status = "error:" + e.getClass().getSimpleName();
+                    inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                            .whenComplete((response, failure) -> record(target, intended, response, failure)));
+                } catch (RuntimeException e) {
+                    record(target, intended, null, e);
                 }
-                long micros = (System.nanoTime() - intended) / 1000;
-                latency.get(target.name()).recordValue(Math.min(HIGHEST_MICROS, Math.max(1, micros)));
-                statuses.get(target.name()).computeIfAbsent(status, s -> new LongAdder()).increment();
             }
+            try {
+                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                        .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception timedOutOrFailed) {
+                // each failure was recorded with its probe
+            }
+        }
+
+        private void record(Target target, long intended, HttpResponse<String> response, Throwable failure) {
+            String status;
+            if (failure == null) {
+                status = String.valueOf(response.statusCode());
+                if (healthFlagNanos == 0 && target.name().startsWith("health") && healthFlag != null
+                        && healthFlag.test(response.body())) {
+                    healthFlagNanos = System.nanoTime();
+                }
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                status = "error:" + cause.getClass().getSimpleName();
+            }
+            long micros = (System.nanoTime() - intended) / 1000;
+            latency.get(target.name()).recordValue(Math.min(HIGHEST_MICROS, Math.max(1, micros)));
+            statuses.get(target.name()).computeIfAbsent(status, s -> new LongAdder()).increment();
         }
     }
 
