@@ -59,7 +59,6 @@ public class CallGuards {
                         @ExchangeProperty("idempotencyKey") String idempotencyKey,
                         @ExchangeProperty("apiKey") String apiKey) {
         call.put("idemTtlSeconds", idempotencyTtlSeconds);
-        call.put("duplicateWindowMillis", duplicateWindowMillis);
         call.put("budgetCalls", budgetCalls);
         call.put("budgetPeriodSeconds", budgetPeriodSeconds);
         call.put("idemKey", null);
