@@ -10,8 +10,11 @@ import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
+import org.clicktocall.security.Operations;
+import org.clicktocall.security.RequestGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,17 +28,22 @@ import org.springframework.context.annotation.Configuration;
  * that hop buys nothing and costs a thread hand-off and a second dispatch per request (measured in
  * bench/RESULTS.md). Returning {@code null} instead tells Spring MVC the response is complete. Concurrency is
  * then bounded by the web server's threads ({@code server.tomcat.threads.max}).
+ *
+ * <p>This is also where a request meets the operation the router matched: before the route runs, the
+ * {@link RequestGate} checks the key that operation needs and reads its body, so authorization is decided on
+ * exactly what was routed, never on how the client spelled the path.
  */
 @Configuration(proxyBeanMethods = false)
 public class RequestThreadPlatformHttp {
 
     /** Replaces the auto-configured engine (it is {@code @ConditionalOnMissingBean}). */
     @Bean(name = "platform-http-engine")
-    PlatformHttpEngine platformHttpEngine(@Value("${server.port:8080}") int port) {
+    PlatformHttpEngine platformHttpEngine(@Value("${server.port:8080}") int port,
+                                          ObjectProvider<Operations> operations, ObjectProvider<RequestGate> gate) {
         return new SpringBootPlatformHttpEngine(port) {
             @Override
             public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-                return new RequestThreadConsumer(endpoint, processor);
+                return new RequestThreadConsumer(endpoint, processor, operations, gate);
             }
         };
     }
@@ -44,16 +52,27 @@ public class RequestThreadPlatformHttp {
 
         private static final Logger LOG = LoggerFactory.getLogger(RequestThreadConsumer.class);
 
-        RequestThreadConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+        private final ObjectProvider<Operations> operations;
+        private final ObjectProvider<RequestGate> gate;
+        private volatile Operations.Operation operation;
+
+        RequestThreadConsumer(PlatformHttpEndpoint endpoint, Processor processor,
+                              ObjectProvider<Operations> operations, ObjectProvider<RequestGate> gate) {
             // The executor is never used: service() below runs the route on the calling thread.
             super(endpoint, processor, Runnable::run);
+            this.operations = operations;
+            this.gate = gate;
         }
 
         /** Spring MVC invokes this for every mapped request; a null future means "handled, no async dispatch". */
         @Override
         public CompletableFuture<Void> service(HttpServletRequest request, HttpServletResponse response) {
             try {
-                handleService(request, response);
+                HttpServletRequest admitted = gate.getObject().admit(operation(), request, response);
+                if (admitted == null) {
+                    return null;
+                }
+                handleService(admitted, response);
             } catch (Exception e) {
                 // The routes answer their own errors; this is the last resort, with no detail for the caller.
                 LOG.warn("Error handling request: {}", e.getClass().getSimpleName(), e);
@@ -66,6 +85,20 @@ public class RequestThreadPlatformHttp {
                 }
             }
             return null;
+        }
+
+        /** This consumer's operation in the REST definitions: its method and path template, as routed. */
+        private Operations.Operation operation() {
+            Operations.Operation known = operation;
+            if (known == null) {
+                PlatformHttpEndpoint endpoint = (PlatformHttpEndpoint) getEndpoint();
+                String methods = endpoint.getHttpMethodRestrict();
+                String method = methods == null ? "ANY" : methods.split(",")[0].trim();
+                known = operations.getObject().find(method, endpoint.getPath(),
+                        endpoint.getCamelContext().getRestConfiguration().getApiContextPath());
+                operation = known;
+            }
+            return known;
         }
     }
 }

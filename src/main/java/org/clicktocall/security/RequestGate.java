@@ -1,0 +1,216 @@
+package org.clicktocall.security;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.BufferedReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.clicktocall.security.Operations.Access;
+import org.clicktocall.security.Operations.Operation;
+import org.clicktocall.web.ErrorBodies;
+import org.clicktocall.web.TomcatLimits;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Admits a request to the operation the router matched, or answers it: the key that operation needs (401/403), a
+ * body only where the operation takes one (400), of its content type (415) and size (413), arriving within a time
+ * bound (408). Nothing is read before the key is checked, and a body is never buffered beyond its cap.
+ *
+ * <p>Bodies for the keyless operation (Dialpad's events) are read by at most {@code keyless-body-readers} threads at
+ * once, so clients that trickle a body cannot take the threads that clicks and probes need; beyond that the answer
+ * is an immediate 503.
+ */
+@Component
+public class RequestGate {
+
+    private final ApiKeys apiKeys;
+    private final long bodyTimeoutNanos;
+    private final Semaphore keylessReaders;
+
+    public RequestGate(ApiKeys apiKeys,
+                       @Value("${calls.http.body-timeout:5s}") Duration bodyTimeout,
+                       @Value("${calls.http.keyless-body-readers:16}") int keylessBodyReaders) {
+        this.apiKeys = apiKeys;
+        this.bodyTimeoutNanos = bodyTimeout.toNanos();
+        this.keylessReaders = new Semaphore(keylessBodyReaders);
+    }
+
+    /** The request to hand to the route (its body read and capped), or null when the gate has answered it. */
+    public HttpServletRequest admit(Operation operation, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (operation.access() == Access.REFUSED) {
+            return refuse(request, response, 403, "forbidden", "This endpoint is not open to any key");
+        }
+        if (operation.access() != Access.OPEN) {
+            ApiKeys.Role role = apiKeys.roleOf(request.getHeader(ApiRequestFilter.API_KEY_HEADER));
+            if (role == ApiKeys.Role.NONE) {
+                return refuse(request, response, 401, "unauthorized",
+                        "Missing or invalid " + ApiRequestFilter.API_KEY_HEADER + " header");
+            }
+            if (operation.access() == Access.ADMIN && role != ApiKeys.Role.ADMIN) {
+                return refuse(request, response, 403, "forbidden", "This endpoint needs an admin API key");
+            }
+        }
+        if (!ApiRequestFilter.declaresBody(request)) {
+            return request;
+        }
+        if (!operation.takesBody()) {
+            return refuse(request, response, 400, "body_not_allowed", "This endpoint takes no request body");
+        }
+        if (operation.jsonOnly() && !isJson(request.getContentType())) {
+            return refuse(request, response, 415, "unsupported_media_type", "Send the body as application/json");
+        }
+        int limit = operation.maxBodyBytes();
+        if (request.getContentLengthLong() > limit) {
+            return tooLarge(request, response, limit);
+        }
+        boolean keyless = operation.access() == Access.OPEN;
+        if (keyless && !keylessReaders.tryAcquire()) {
+            response.setHeader("Retry-After", "1");
+            return refuse(request, response, 503, "busy", "Too many requests are sending a body; try again");
+        }
+        try {
+            byte[] body = readWithin(request.getInputStream(), limit, System.nanoTime() + bodyTimeoutNanos);
+            if (body == null) {
+                return tooLarge(request, response, limit);
+            }
+            return new BufferedBodyRequest(request, body);
+        } catch (SlowBodyException | IOException e) {
+            return refuse(request, response, 408, "request_timeout",
+                    "The request body did not arrive within " + bodyTimeoutNanos / 1_000_000_000 + " s");
+        } finally {
+            if (keyless) {
+                keylessReaders.release();
+            }
+        }
+    }
+
+    private static HttpServletRequest tooLarge(HttpServletRequest request, HttpServletResponse response, int limit)
+            throws IOException {
+        return refuse(request, response, 413, "payload_too_large", "The body must be at most " + limit / 1024 + " KiB");
+    }
+
+    /** Answers and closes the connection without reading what is left of the body. */
+    static HttpServletRequest refuse(HttpServletRequest request, HttpServletResponse response, int status, String code,
+                                     String message) throws IOException {
+        boolean unreadBody = ApiRequestFilter.declaresBody(request);
+        if (unreadBody) {
+            response.setHeader("Connection", "close");
+        }
+        ErrorBodies.write(response, status, code, message);
+        if (unreadBody) {
+            response.flushBuffer();   // the answer is out before Tomcat is told to give up on the body
+            TomcatLimits.dropUnreadBody(request);
+        }
+        return null;
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+    }
+
+    /** The body, or null when it is longer than {@code limit}; gives up once the deadline has passed. */
+    private static byte[] readWithin(InputStream in, int limit, long deadlineNanos) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        byte[] buffer = new byte[4096];
+        int total = 0;
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            total += n;
+            if (total > limit) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+            if (System.nanoTime() - deadlineNanos > 0) {
+                throw new SlowBodyException();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static final class SlowBodyException extends RuntimeException {
+        SlowBodyException() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Replays the already-read body to the route. */
+    private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            Charset charset = StandardCharsets.UTF_8;
+            try {
+                if (getCharacterEncoding() != null) {
+                    charset = Charset.forName(getCharacterEncoding());
+                }
+            } catch (IllegalArgumentException unknownCharset) {
+                // a label the client made up: read as UTF-8, the parser refuses what does not decode
+            }
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("synchronous body only");
+                }
+            };
+        }
+    }
+}
