@@ -2,10 +2,13 @@ package org.clicktocall.db;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.clicktocall.RoutesLocation;
@@ -14,6 +17,7 @@ import org.quartz.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.quartz.SchedulerFactoryBeanCustomizer;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -41,7 +45,7 @@ public class DatabaseMigrations {
     private final String scheduleRoutes;
     private volatile boolean migrated;
 
-    public DatabaseMigrations(DataSource dataSource, ObjectProvider<Scheduler> scheduler, ObjectProvider<CamelContext> camel,
+    public DatabaseMigrations(@Qualifier("jobsDataSource") DataSource dataSource, ObjectProvider<Scheduler> scheduler, ObjectProvider<CamelContext> camel,
                               @Value("${" + RoutesLocation.SCHEDULES + "}") String scheduleRoutes) {
         this.flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
         this.scheduler = scheduler;
@@ -97,7 +101,15 @@ public class DatabaseMigrations {
             }
             CamelContext context = camel.getObject();   // looked up late: the Camel context is not needed to migrate
             Collection<Resource> routes = PluginHelper.getPackageScanResourceResolver(context).findResources(scheduleRoutes);
+            Set<String> before = context.getRoutes().stream().map(Route::getRouteId).collect(Collectors.toSet());
             PluginHelper.getRoutesLoader(context).loadRoutes(routes);
+            // Routes added after start are left stopped by the supervising route controller: start them here.
+            for (Route route : context.getRoutes()) {
+                if (!before.contains(route.getRouteId())
+                        && !context.getRouteController().getRouteStatus(route.getRouteId()).isStarted()) {
+                    context.getRouteController().startRoute(route.getRouteId());
+                }
+            }
             LOG.info("Database schema in place; {} schedule file(s) added from {}", routes.size(), scheduleRoutes);
         } catch (Exception e) {
             LOG.error("The clustered schedules could not start ({})", e.getClass().getSimpleName(), e);

@@ -6,19 +6,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.clicktocall.LocalDataFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Zero-configuration database: when no {@code SPRING_DATASOURCE_URL} is set, run PostgreSQL from the bundled
- * binaries with its data in {@code <data-dir>/postgres}, so calls and tokens survive a restart.
+ * binaries with its data in {@code <data-dir>/postgres}, so calls and tokens survive a restart. The pools on it are
+ * made by {@link DataSources}, as for an external database.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
@@ -67,15 +66,6 @@ public class EmbeddedDatabaseConfiguration {
             }
             // A stale or unreadable pid file: PostgreSQL itself decides whether it may start.
         }
-    }
-
-    @Bean
-    @ConfigurationProperties("spring.datasource.hikari")
-    HikariDataSource dataSource(EmbeddedPostgres postgres) {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-        dataSource.setUsername("postgres");
-        return dataSource;
     }
 
 }

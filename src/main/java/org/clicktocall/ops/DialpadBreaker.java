@@ -28,6 +28,7 @@ public class DialpadBreaker implements HealthIndicator, CamelContextConfiguratio
     private static final String BREAKER_ID = "dialpad-breaker";
 
     private final MeterRegistry meters;
+    private volatile CamelContext camel;
     private volatile CircuitBreaker breaker;
 
     public DialpadBreaker(MeterRegistry meters) {
@@ -41,15 +42,37 @@ public class DialpadBreaker implements HealthIndicator, CamelContextConfiguratio
 
     @Override
     public void afterApplicationStart(CamelContext camelContext) {
-        ResilienceProcessor processor = camelContext.getProcessor(BREAKER_ID, ResilienceProcessor.class);
-        if (processor == null) {
-            LOG.warn("No circuit breaker with id {} in the routes: breaker health and metrics are off", BREAKER_ID);
-            return;
-        }
-        breaker = processor.getCircuitBreaker();
+        camel = camelContext;
         Gauge.builder("clicktocall.dialpad.breaker.state", this, DialpadBreaker::stateCode)
                 .description("Dialpad circuit breaker: 0 closed, 1 open, 2 half-open, 3 other")
                 .register(meters);
+        if (breaker() == null) {
+            LOG.info("No circuit breaker with id {} yet (its route starts later): looked up again when asked", BREAKER_ID);
+        }
+    }
+
+    /** The breaker, found once its route exists (the supervising route controller may start routes after Camel). */
+    private CircuitBreaker breaker() {
+        CircuitBreaker known = breaker;
+        CamelContext context = camel;
+        if (known != null || context == null) {
+            return known;
+        }
+        synchronized (this) {
+            if (breaker != null) {
+                return breaker;
+            }
+            ResilienceProcessor processor = context.getProcessor(BREAKER_ID, ResilienceProcessor.class);
+            if (processor == null) {
+                return null;
+            }
+            breaker = processor.getCircuitBreaker();
+            observe(breaker);
+            return breaker;
+        }
+    }
+
+    private void observe(CircuitBreaker breaker) {
         breaker.getEventPublisher().onStateTransition(event -> {
             Counter.builder("clicktocall.dialpad.breaker.transitions")
                     .description("Dialpad circuit breaker state changes")
@@ -62,7 +85,7 @@ public class DialpadBreaker implements HealthIndicator, CamelContextConfiguratio
 
     @Override
     public Health health() {
-        CircuitBreaker current = breaker;
+        CircuitBreaker current = breaker();
         if (current == null) {
             return Health.unknown().build();
         }
@@ -73,7 +96,7 @@ public class DialpadBreaker implements HealthIndicator, CamelContextConfiguratio
     }
 
     private double stateCode() {
-        CircuitBreaker current = breaker;
+        CircuitBreaker current = breaker();
         if (current == null) {
             return 3;
         }
