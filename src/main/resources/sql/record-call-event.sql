@@ -1,6 +1,8 @@
 -- Store a Dialpad call event once and move its call along, in one statement (both or neither).
 -- (dialpad_call_id, state) makes a repeated delivery a no-op; status_rank means a late event never moves a call
--- backwards; tel: fallbacks (rank 9) are never touched. An event for an unknown call is stored and changes nothing.
+-- backwards; tel: fallbacks (rank 9: nothing was dialled) are never touched, while 'unconfirmed' calls (rank 1:
+-- Dialpad timed out or answered 5xx after receiving the request) are moved like initiated ones.
+-- An event for an unknown call is stored and changes nothing.
 WITH target AS (
     SELECT id
       FROM calls

@@ -1,6 +1,8 @@
 -- The start of a click, in one statement (one round trip, one commit), each step only if the one before allows:
 --   1. claim the duplicate-click slot for (rep, number): one open slot per pair for the window; skipped when the
---      window is 0 or the request came with an Idempotency-Key
+--      window is 0 or the request came with an Idempotency-Key. A slot whose call ended as a tel: fallback (nothing
+--      was dialled: not connected, no call start left, Dialpad refused or unreachable) is free again at once, so a
+--      retry is a new attempt instead of "already calling" while nothing rings
 --   2. read the rep's Dialpad token (encrypted; no row = never connected, 'disconnected' = must reconnect)
 --   3. spend one of the rep's call starts (Dialpad allows budgetCalls per budgetPeriodSeconds per user; the
 --      newest starts are kept newest first, and the ON CONFLICT row lock queues concurrent clicks on any instance)
@@ -16,6 +18,7 @@ WITH click AS (
     ON CONFLICT (rep_id, to_number) DO UPDATE
        SET call_id = EXCLUDED.call_id, expires_at = EXCLUDED.expires_at
      WHERE c.expires_at <= now()
+        OR EXISTS (SELECT 1 FROM calls f WHERE f.id = c.call_id AND f.status = 'fallback')
     RETURNING call_id
 ), go AS (
     SELECT CAST(:#clickWindowMillis AS integer) <= 0 OR EXISTS (SELECT 1 FROM click) AS fresh

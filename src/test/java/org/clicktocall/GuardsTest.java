@@ -24,7 +24,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
 /** Double clicks, retries and Dialpad's per-user limit never turn into extra calls, on one instance or two. */
-@TestPropertySource(properties = {"calls.duplicate-window-ms=10000", "calls.budget.calls=5"})
+// takeover after 2 s instead of 60 s, so a retry after an abandoned claim can be tested
+@TestPropertySource(properties = {"calls.duplicate-window-ms=10000", "calls.budget.calls=5",
+        "calls.idempotency-takeover-seconds=2"})
 class GuardsTest extends ServiceTest {
 
     @Autowired
@@ -140,6 +142,107 @@ class GuardsTest extends ServiceTest {
         assertThat(later.json().get("duplicate").asBoolean()).isTrue();
         assertThat(later.json().get("status").asText()).isEqualTo("initiated");
         assertThat(later.json().get("dialpad_call_id").asText()).isEqualTo("305");
+    }
+
+    @Test
+    void anIdempotencyKeyWhoseAnswerCouldNotBeSavedNeverDialsAgain() throws Exception {
+        connectRep("rep-idem-blip");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"308\"}")));
+        String body = "{\"rep_id\": \"rep-idem-blip\", \"to_number\": \"5552000008\"}";
+        // a database blip at the moment the answer is saved, after Dialpad answered
+        jdbc.execute("CREATE FUNCTION test_blip() RETURNS trigger LANGUAGE plpgsql AS $$"
+                + " BEGIN RAISE EXCEPTION 'database blip'; END $$");
+        jdbc.execute("CREATE TRIGGER test_blip BEFORE UPDATE ON idempotency_keys FOR EACH ROW"
+                + " WHEN (NEW.state = 'done') EXECUTE FUNCTION test_blip()");
+        try {
+            Answer first = postWithKey("blip-key", body);
+
+            assertThat(first.status()).as("the phone rings: no 503 for the click").isEqualTo(201);
+            assertThat(first.json().get("action").asText()).isEqualTo("dialpad");
+            assertThat(jdbc.queryForObject("SELECT state FROM idempotency_keys WHERE idem_key = 'blip-key'", String.class))
+                    .isEqualTo("in_flight");
+
+            Thread.sleep(2500);   // past the takeover period: the claim looks abandoned now
+            Answer retry = postWithKey("blip-key", body);
+
+            assertThat(retry.status()).isEqualTo(201);
+            assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
+            assertThat(retry.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
+            assertThat(retry.json().get("action").asText()).isEqualTo("dialpad");
+            assertThat(retry.json().get("dialpad_call_id").asText()).isEqualTo("308");
+            assertThat(dialpadRequests()).as("Dialpad was asked exactly once").hasSize(1);
+            assertThat(rowsFor("rep-idem-blip")).isEqualTo(1);
+        } finally {
+            jdbc.execute("DROP TRIGGER test_blip ON idempotency_keys");
+            jdbc.execute("DROP FUNCTION test_blip()");
+        }
+    }
+
+    @Test
+    void aClaimAbandonedBeforeItsCallWasLoggedIsTakenOverAndDials() throws Exception {
+        connectRep("rep-idem-abandoned");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"309\"}")));
+        String body = "{\"rep_id\": \"rep-idem-abandoned\", \"to_number\": \"5552000009\"}";
+        postWithKey("abandoned-key", body);
+        // as if that request's instance had died between claiming the key and logging its call
+        jdbc.update("UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL,"
+                + " call_id = gen_random_uuid(), claimed_at = now() - interval '3 seconds' WHERE idem_key = 'abandoned-key'");
+
+        Answer retry = postWithKey("abandoned-key", body);
+
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.header("Idempotent-Replayed")).isNull();
+        assertThat(retry.json().get("action").asText()).isEqualTo("dialpad");
+        assertThat(dialpadRequests()).hasSize(2);
+    }
+
+    @Test
+    void aRetryAfterAFallbackWhereNothingWasDialledIsANewAttempt() {
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"310\"}")));
+        String body = "{\"rep_id\": \"rep-retry-after-fallback\", \"to_number\": \"5552000010\"}";
+        Answer notConnected = postCall(body);
+        assertThat(notConnected.json().get("reason").asText()).isEqualTo("not_connected");
+
+        connectRep("rep-retry-after-fallback");
+        Answer retry = postCall(body);
+
+        assertThat(retry.status()).as("a new call, not the first click's answer").isEqualTo(201);
+        assertThat(retry.json().has("duplicate")).isFalse();
+        assertThat(retry.json().get("action").asText()).isEqualTo("dialpad");
+        assertThat(retry.json().get("id").asText()).isNotEqualTo(notConnected.json().get("id").asText());
+        assertThat(dialpadRequests()).hasSize(1);
+
+        // Dialpad unreachable (the breaker is open): nothing rings, so the retry within the window dials
+        String other = "{\"rep_id\": \"rep-retry-after-fallback\", \"to_number\": \"5552000011\"}";
+        breaker().getCircuitBreaker().transitionToForcedOpenState();
+        Answer unavailable = postCall(other);
+        assertThat(unavailable.json().get("reason").asText()).isEqualTo("dialpad_unavailable");
+        breaker().getCircuitBreaker().reset();
+
+        Answer again = postCall(other);
+
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json().get("action").asText()).isEqualTo("dialpad");
+        assertThat(dialpadRequests()).hasSize(2);
+    }
+
+    @Test
+    void aRetryAfterAnUnconfirmedCallIsNotDialledAgain() {
+        connectRep("rep-retry-after-503");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(aResponse().withStatus(503)));
+        String body = "{\"rep_id\": \"rep-retry-after-503\", \"to_number\": \"5552000012\"}";
+        Answer first = postCall(body);
+        assertThat(first.json().get("action").asText()).isEqualTo("unconfirmed");
+
+        Answer retry = postCall(body);
+
+        // Dialpad had the first request and may be ringing the rep: the retry is told so, and not dialled again
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.json().get("duplicate").asBoolean()).isTrue();
+        assertThat(retry.json().get("action").asText()).isEqualTo("unconfirmed");
+        assertThat(retry.json().get("message").asText()).startsWith("Dialpad may still ring your phone");
+        assertThat(dialpadRequests()).hasSize(1);
     }
 
     @Test

@@ -66,7 +66,7 @@ class LogHygieneTest extends ServiceTest {
 
         String logs = output.getAll();
         assertThat(logs).contains("call_attempt").contains("rep_id=rep-logs action=dialpad status=initiated")
-                .contains("reason=dialpad_unavailable dialpad_status=500").contains("to=********4567")
+                .contains("action=unconfirmed status=unconfirmed reason=dialpad_error dialpad_status=500").contains("to=********4567")
                 .doesNotContain("+15551234567");
         for (String secret : new String[] {ACCESS_TOKEN, REFRESH_TOKEN, CONNECTED_ACCESS, CONNECTED_REFRESH, CRM_KEY,
                 ADMIN_KEY, CLIENT_SECRET, WEBHOOK_SECRET, DIALPAD_ADMIN_API_KEY}) {

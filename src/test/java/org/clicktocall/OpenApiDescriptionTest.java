@@ -1,5 +1,6 @@
 package org.clicktocall;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,12 +52,16 @@ class OpenApiDescriptionTest extends ServiceTest {
 
         Answer created = postCall("{\"rep_id\": \"rep-openapi\", \"to_number\": \"5551234567\"}");
         Answer fallback = postCall("{\"rep_id\": \"rep-openapi-none\", \"to_number\": \"5551234567\"}");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(aResponse().withStatus(503)));
+        Answer unconfirmed = postCall("{\"rep_id\": \"rep-openapi\", \"to_number\": \"5551234568\"}");
         Answer invalid = postCall("{\"rep_id\": \"rep-openapi\"}");
         Answer stored = send("GET", "/calls/" + created.json().get("id").asText(), null, "X-API-Key", CRM_KEY);
 
         assertMatches(validator, "/calls", Request.Method.POST, created);
         assertMatches(validator, "/calls", Request.Method.POST, fallback);
         assertMatches(validator, "/calls", Request.Method.POST, invalid);
+        assertThat(unconfirmed.json().get("action").asText()).isEqualTo("unconfirmed");
+        assertMatches(validator, "/calls", Request.Method.POST, unconfirmed);
         assertMatches(validator, "/calls/{id}".replace("{id}", created.json().get("id").asText()), Request.Method.GET, stored);
     }
 

@@ -29,6 +29,7 @@ public class CallGuards {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final long idempotencyTtlSeconds;
+    private final long idempotencyTakeoverSeconds;
     private final long duplicateWindowMillis;
     private final int budgetCalls;
     private final int budgetPeriodSeconds;
@@ -36,6 +37,7 @@ public class CallGuards {
     private final MeterRegistry meters;
 
     public CallGuards(@Value("${calls.idempotency-ttl-seconds:86400}") long idempotencyTtlSeconds,
+                      @Value("${calls.idempotency-takeover-seconds:60}") long idempotencyTakeoverSeconds,
                       @Value("${calls.duplicate-window-ms:10000}") long duplicateWindowMillis,
                       @Value("${calls.budget.calls:5}") int budgetCalls,
                       @Value("${calls.budget.period-seconds:60}") int budgetPeriodSeconds,
@@ -43,7 +45,11 @@ public class CallGuards {
         if (budgetCalls < 0 || budgetPeriodSeconds <= 0) {
             throw new IllegalStateException("calls.budget.calls must be >= 0 (0 = off) and calls.budget.period-seconds > 0");
         }
+        if (idempotencyTakeoverSeconds <= 0) {
+            throw new IllegalStateException("calls.idempotency-takeover-seconds must be > 0");
+        }
         this.idempotencyTtlSeconds = idempotencyTtlSeconds;
+        this.idempotencyTakeoverSeconds = idempotencyTakeoverSeconds;
         this.duplicateWindowMillis = duplicateWindowMillis;
         this.budgetCalls = budgetCalls;
         this.budgetPeriodSeconds = budgetPeriodSeconds;
@@ -59,6 +65,7 @@ public class CallGuards {
                         @ExchangeProperty("idempotencyKey") String idempotencyKey,
                         @ExchangeProperty("apiKey") String apiKey) {
         call.put("idemTtlSeconds", idempotencyTtlSeconds);
+        call.put("idemTakeoverSeconds", idempotencyTakeoverSeconds);
         call.put("budgetCalls", budgetCalls);
         call.put("budgetPeriodSeconds", budgetPeriodSeconds);
         call.put("idemKey", null);
@@ -82,29 +89,37 @@ public class CallGuards {
 
     /**
      * Someone else holds this Idempotency-Key: replay its answer, or refuse (409 while it is in flight, 422 when
-     * the key came with a different request). A replay sets the stored status, body and Location.
+     * the key came with a different request). A replay sets the stored status, body and Location. When the first
+     * request's answer was never saved (a database blip after Dialpad answered, or its instance died) but its call
+     * was logged, Dialpad may have rung: the retry is answered from the call's row, never dialled again.
      */
     public void replayOrRefuse(Exchange exchange,
                                @Body Map<String, Object> stored,
-                               @ExchangeProperty("call") Map<String, Object> call) {
+                               @ExchangeProperty("call") Map<String, Object> call) throws JsonProcessingException {
         if (stored == null) {
             throw new ApiException(409, "idempotency_in_flight", "A request with this Idempotency-Key is being processed; retry shortly");
         }
         if (!call.get("requestHash").equals(stored.get("request_hash"))) {
             throw new ApiException(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request");
         }
-        if (!"done".equals(stored.get("state"))) {
+        var message = exchange.getMessage();
+        if ("done".equals(stored.get("state"))) {
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, stored.get("response_status"));
+            message.setBody(stored.get("response_body"));
+        } else if (Boolean.TRUE.equals(stored.get("logged"))
+                && (!"pending".equals(stored.get("status")) || Boolean.TRUE.equals(stored.get("abandoned")))) {
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
+            message.setBody(JSON.writeValueAsString(answers.fromRow(stored, (String) call.get("toNumber"))));
+        } else {
             throw new ApiException(409, "idempotency_in_flight", "A request with this Idempotency-Key is being processed; retry shortly");
         }
         meters.counter("clicktocall.guards", "guard", "idempotency", "result", "replayed").increment();
-        var message = exchange.getMessage();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, stored.get("response_status"));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Idempotent-Replayed", "true");
-        if (stored.get("call_id") != null) {
-            message.setHeader("Location", "/calls/" + stored.get("call_id"));
+        Object callId = stored.get("id");
+        if (callId != null) {
+            message.setHeader("Location", "/calls/" + callId);
         }
-        message.setBody(stored.get("response_body"));
     }
 
     /** An identical click is within the window: answer with the call it made (200: nothing new was created). */

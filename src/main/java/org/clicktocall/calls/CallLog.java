@@ -30,14 +30,15 @@ public class CallLog {
 
     public void attempt(@ExchangeProperty("call") Map<String, Object> call) {
         Object reason = call.get("reason");
-        meters.counter("clicktocall.calls", "action", reason == null ? "dialpad" : "tel",
+        String action = reason == null ? "dialpad" : CallAnswers.action((String) call.get("status"));
+        meters.counter("clicktocall.calls", "action", action,
                 "reason", reason == null ? "none" : reason.toString()).increment();
         if (!LOG.isInfoEnabled()) {
             return;
         }
         long started = (Long) call.getOrDefault("startedNanos", System.nanoTime());
         LOG.info("call_attempt id={} rep_id={} action={} status={} reason={} dialpad_status={} to={} latency_ms={}",
-                call.get("id"), quoted(call.get("repId")), reason == null ? "dialpad" : "tel", call.get("status"),
+                call.get("id"), quoted(call.get("repId")), action, call.get("status"),
                 reason == null ? "-" : reason, call.get("dialpadStatus") == null ? "-" : call.get("dialpadStatus"),
                 number((String) call.get("toNumber")), (System.nanoTime() - started) / 1_000_000);
     }

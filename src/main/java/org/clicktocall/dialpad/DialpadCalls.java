@@ -69,6 +69,13 @@ public class DialpadCalls {
             notConnected(call, repToken);
             return;
         }
+        if (!isDialpadUserId(repToken.get("dialpad_user_id"))) {
+            // Goes into Dialpad's URL (initiate_call) and body (an int64): a value that is not one is this rep's
+            // problem, answered before the breaker, never an exception that counts against Dialpad for every rep.
+            notConnected(call, repToken);
+            call.put("detail", "stored dialpad_user_id is not a Dialpad user id: reconnect");
+            return;
+        }
         call.put("dialpadUserId", repToken.get("dialpad_user_id"));
         // An access token that has already expired is refreshed before dialling (once per click).
         call.put("needsRefresh", call.get("refreshedNow") == null && Boolean.TRUE.equals(repToken.get("refreshable"))
@@ -80,6 +87,18 @@ public class DialpadCalls {
         } catch (TokenCipher.TokenDecryptionException e) {
             notConnected(call, repToken);
             call.put("detail", "stored token cannot be decrypted: reconnect");
+        }
+    }
+
+    /** Dialpad's user ids are int64 numbers (sent as text by Dialpad): 1 to 19 digits that fit a long. */
+    static boolean isDialpadUserId(Object value) {
+        if (!(value instanceof String text) || !text.matches("[0-9]{1,19}")) {
+            return false;
+        }
+        try {
+            return Long.parseLong(text) > 0;
+        } catch (NumberFormatException tooLarge) {
+            return false;
         }
     }
 
@@ -151,7 +170,8 @@ public class DialpadCalls {
     /**
      * Reads Dialpad's answer. 2xx: ringing (with call_id in ring mode). 4xx: a refusal with a reason; the
      * breaker counts it as a success because Dialpad itself is fine. 5xx and anything else: throws, so the
-     * breaker counts a failure and the fallback answers {@code dialpad_unavailable}.
+     * breaker counts a failure and the fallback answers {@code unconfirmed} / {@code dialpad_error} (Dialpad had
+     * the request and may have started the call).
      */
     public void readAnswer(Exchange exchange, @ExchangeProperty("call") Map<String, Object> call) {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
@@ -178,13 +198,58 @@ public class DialpadCalls {
         throw new DialpadUnavailableException("Dialpad answered HTTP " + status);
     }
 
-    /** The breaker's fallback: Dialpad timed out, refused the connection, answered 5xx, or the breaker is open. */
+    /**
+     * The breaker's fallback. What the CRM may do next depends on whether the request may have reached Dialpad:
+     * <ul>
+     *   <li>nothing was sent (the breaker is open, the connection was refused or timed out, no pooled connection
+     *       was free, the request could not be built): {@code fallback} / {@code dialpad_unavailable}, open the
+     *       tel: link;</li>
+     *   <li>the request was sent and no answer came in time: {@code unconfirmed} / {@code dialpad_timeout};</li>
+     *   <li>the request was sent and Dialpad answered 5xx, or dropped the connection before answering:
+     *       {@code unconfirmed} / {@code dialpad_error}.</li>
+     * </ul>
+     * An unconfirmed call may still ring the rep's phone: its row stays open for Dialpad's events and the sweep.
+     */
     public void unavailable(Exchange exchange, @ExchangeProperty("call") Map<String, Object> call) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         timeRequest(call, "error");   // timeouts and refused connections; a 5xx was timed when it was read
-        call.put("status", "fallback");
-        call.put("reason", "dialpad_unavailable");
+        String reason = reasonFor(cause);
+        call.put("status", "dialpad_unavailable".equals(reason) ? "fallback" : "unconfirmed");
+        call.put("reason", reason);
         call.put("detail", cause == null ? "circuit breaker open" : describe(cause));
+    }
+
+    /** {@code dialpad_unavailable} (nothing was sent), {@code dialpad_timeout} or {@code dialpad_error}. */
+    static String reasonFor(Throwable cause) {
+        if (cause == null) {
+            return "dialpad_unavailable";
+        }
+        boolean sentOrMaybe = false;
+        boolean timedOut = false;
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (nothingSent(t)) {
+                return "dialpad_unavailable";
+            }
+            if (t instanceof java.io.IOException || t instanceof DialpadUnavailableException) {
+                sentOrMaybe = true;
+            }
+            timedOut |= t instanceof java.net.SocketTimeoutException;
+        }
+        if (!sentOrMaybe) {
+            return "dialpad_unavailable";   // not an I/O failure: the request was never built or never left
+        }
+        return timedOut ? "dialpad_timeout" : "dialpad_error";
+    }
+
+    /** Failures that happen before a single byte of the request can reach Dialpad. */
+    private static boolean nothingSent(Throwable t) {
+        return t instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException
+                || t instanceof org.apache.hc.client5.http.ConnectTimeoutException
+                || t instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException
+                || t instanceof java.net.ConnectException
+                || t instanceof java.net.NoRouteToHostException
+                || t instanceof java.net.UnknownHostException
+                || t instanceof javax.net.ssl.SSLHandshakeException;
     }
 
     private int retryAfter(String header) {

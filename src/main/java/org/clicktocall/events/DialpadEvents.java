@@ -36,8 +36,9 @@ import org.springframework.stereotype.Component;
 public class DialpadEvents {
 
     /**
-     * Ranks: pending 0, initiated 1, calling/ringing 2, connected 3, unknown 4 (the sweep gave up; a real final
-     * event may still replace it), final states 5, tel: fallbacks 9 (never changed by events).
+     * Ranks: pending 0, initiated or unconfirmed 1 (Dialpad may have started it: events still move it),
+     * calling/ringing 2, connected 3, unknown 4 (the sweep gave up; a real final event may still replace it),
+     * final states 5, tel: fallbacks 9 (nothing was dialled; never changed by events).
      */
     static final int FINAL = 5;
 

@@ -87,9 +87,17 @@ public abstract class ServiceTest {
         DIALPAD.start();
     }
 
+    /**
+     * Dialpad is the shared WireMock (unless the test class sets {@code test.dialpad-base-url} to a stub with other
+     * server settings), and each context gets its own data folder.
+     */
     @DynamicPropertySource
     static void dialpadAndDataFolder(DynamicPropertyRegistry registry) throws IOException {
-        registry.add("dialpad.base-url", DIALPAD::baseUrl);
+        registry.add("dialpad.base-url", () -> "${test.dialpad-base-url:" + DIALPAD.baseUrl() + "}");
+        dataFolder(registry);
+    }
+
+    private static void dataFolder(DynamicPropertyRegistry registry) throws IOException {
         Files.createDirectories(Path.of("target/test-data"));
         Path dataDir = Files.createTempDirectory(Path.of("target/test-data"), "ctx-");
         registry.add("app.data-dir", dataDir::toString);
