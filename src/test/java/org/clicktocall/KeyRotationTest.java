@@ -26,8 +26,8 @@ class KeyRotationTest extends ServiceTest {
         TokenCipher old = new TokenCipher(ENCRYPTION_KEY, "", new org.clicktocall.LocalDataFolder("target/test-data/old-key"));
         for (int i = 0; i < 5; i++) {
             String rep = "rep-rotate-" + i;
-            jdbc.update("INSERT INTO dialpad_tokens (rep_id, dialpad_user_id, access_token, refresh_token) VALUES (?, '1', ?, ?)",
-                    rep, old.encrypt(rep, "access_token", ACCESS_TOKEN + i), old.encrypt(rep, "refresh_token", REFRESH_TOKEN + i));
+            jdbc.update("INSERT INTO dialpad_tokens (rep_id, dialpad_user_id, access_token, refresh_token) VALUES (?, ?, ?, ?)",
+                    rep, String.valueOf(100 + i), old.encrypt(rep, "access_token", ACCESS_TOKEN + i), old.encrypt(rep, "refresh_token", REFRESH_TOKEN + i));
         }
 
         Answer answer = send("POST", "/admin/tokens/re-encrypt", null, "X-API-Key", ADMIN_KEY);

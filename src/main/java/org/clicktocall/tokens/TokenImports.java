@@ -53,6 +53,15 @@ public class TokenImports {
         return row;
     }
 
+    /**
+     * The import was refused by the one-rep-per-Dialpad-user index: another rep is connected to this Dialpad user.
+     * Operations must disconnect that rep first (DELETE /reps/{rep_id}/dialpad).
+     */
+    public void userInUse() {
+        throw new ApiException(409, "dialpad_user_in_use", "This dialpad_user_id is already connected to another rep;"
+                + " disconnect that rep first (DELETE /reps/{rep_id}/dialpad)");
+    }
+
     /** The 200 answer: what is now stored for the rep, without the tokens. */
     public Map<String, Object> stored(Map<String, Object> row) {
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -121,7 +130,7 @@ public class TokenImports {
     }
 
     /** ASCII digits without sign, spaces or leading zeros, within 1 .. Long.MAX_VALUE. */
-    static boolean isPositiveInt64(String value) {
+    public static boolean isPositiveInt64(String value) {
         if (value == null || !value.matches("[1-9][0-9]{0,18}")) {
             return false;
         }

@@ -148,8 +148,28 @@ public abstract class ServiceTest {
         return send("POST", "/calls", json, "X-API-Key", CRM_KEY, "Content-Type", "application/json");
     }
 
+    /**
+     * Imports a rep's token. A Dialpad user is connected to one rep at a time (V7's unique index), while these tests
+     * reuse a few Dialpad user ids for many reps: the id is first taken from any other rep, as an operator would
+     * (DELETE /reps/{rep_id}/dialpad), so the import is not refused as dialpad_user_in_use.
+     */
     protected Answer importToken(String repId, String json) {
+        releaseDialpadUser(repId, json);
         return send("PUT", "/reps/" + repId + "/dialpad-token", json, "X-API-Key", ADMIN_KEY, "Content-Type", "application/json");
+    }
+
+    private void releaseDialpadUser(String repId, String json) {
+        JsonNode userId;
+        try {
+            JsonNode body = JSON.readTree(json);
+            userId = body == null ? null : body.get("dialpad_user_id");
+        } catch (IOException | RuntimeException e) {
+            return;   // not JSON: the import itself is what the test looks at
+        }
+        if (userId != null && !userId.isNull()) {
+            jdbc.update("UPDATE dialpad_tokens SET status = 'disconnected' WHERE dialpad_user_id = ? AND rep_id <> ?"
+                    + " AND status = 'active'", userId.asText(), repId);
+        }
     }
 
     /** Connects a rep the way operations would: through the admin import endpoint. */
