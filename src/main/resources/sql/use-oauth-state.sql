@@ -4,4 +4,4 @@ UPDATE oauth_states
  WHERE state_hash = :#stateHash
    AND used_at IS NULL
    AND expires_at > now()
-RETURNING rep_id, code_verifier
+RETURNING rep_id, code_verifier, expected_email

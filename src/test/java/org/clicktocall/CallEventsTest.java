@@ -164,6 +164,34 @@ class CallEventsTest extends ServiceTest {
     }
 
     @Test
+    void aSignedEventWithoutAFreshIatOrAValidExpIsRefusedAsAReplay() throws Exception {
+        String[] call = placeCall("rep-replay-window");
+        long now = System.currentTimeMillis();
+        int before = storedEvents();
+
+        Map<String, JWTClaimsSet> refused = Map.of(
+                "neither iat nor exp", event(call[1], "connected", call[0]).issueTime(null).build(),
+                "iat just past the 15 min max age", event(call[1], "connected", call[0]).issueTime(new Date(now - 901_000)).build(),
+                "iat 10 min in the future", event(call[1], "connected", call[0]).issueTime(new Date(now + 600_000)).build(),
+                "only an exp that has passed", event(call[1], "connected", call[0]).issueTime(null)
+                        .expirationTime(new Date(now - 120_000)).build());
+        for (Map.Entry<String, JWTClaimsSet> each : refused.entrySet()) {
+            Answer answer = deliver(each.getValue());
+            assertThat(answer.status()).as(each.getKey()).isEqualTo(401);
+            assertThat(answer.json().at("/error/code").asText()).as(each.getKey()).isEqualTo("invalid_signature");
+        }
+        assertThat(storedEvents()).isEqualTo(before);
+        assertThat(callRow(call[0])).containsEntry("status", "initiated");
+
+        // what a fresh event looks like: an iat within the age, or no iat and an exp still ahead
+        Answer onlyExp = deliver(event(call[1], "ringing", call[0]).issueTime(null).expirationTime(new Date(now + 60_000)).build());
+        Answer slightlyAhead = deliver(event(call[1], "connected", call[0]).issueTime(new Date(now + 30_000)).build());
+        assertThat(onlyExp.status()).isEqualTo(200);
+        assertThat(slightlyAhead.status()).isEqualTo(200);
+        assertThat(callRow(call[0])).containsEntry("status", "connected");
+    }
+
+    @Test
     void listsCallsByRepNewestFirstAPageAtATime() {
         for (int i = 0; i < 5; i++) {
             postCall("{\"rep_id\": \"rep-list\", \"to_number\": \"555700000" + i + "\", \"contact_id\": \"c-" + (i % 2) + "\"}");

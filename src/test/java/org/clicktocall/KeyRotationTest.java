@@ -1,8 +1,20 @@
 package org.clicktocall;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.apache.camel.ProducerTemplate;
+import org.awaitility.Awaitility;
 
 import org.clicktocall.support.ServiceTest;
 import org.clicktocall.tokens.TokenCipher;
@@ -20,14 +32,16 @@ class KeyRotationTest extends ServiceTest {
 
     @Autowired
     TokenCipher cipher;
+    @Autowired
+    ProducerTemplate producer;
 
     @Test
     void rotationReEncryptsEveryRowAndNoDumpShowsAToken() {
         TokenCipher old = new TokenCipher(ENCRYPTION_KEY, "", new org.clicktocall.LocalDataFolder("target/test-data/old-key"));
         for (int i = 0; i < 5; i++) {
             String rep = "rep-rotate-" + i;
-            jdbc.update("INSERT INTO dialpad_tokens (rep_id, dialpad_user_id, access_token, refresh_token) VALUES (?, '1', ?, ?)",
-                    rep, old.encrypt(rep, "access_token", ACCESS_TOKEN + i), old.encrypt(rep, "refresh_token", REFRESH_TOKEN + i));
+            jdbc.update("INSERT INTO dialpad_tokens (rep_id, dialpad_user_id, access_token, refresh_token) VALUES (?, ?, ?, ?)",
+                    rep, String.valueOf(100 + i), old.encrypt(rep, "access_token", ACCESS_TOKEN + i), old.encrypt(rep, "refresh_token", REFRESH_TOKEN + i));
         }
 
         Answer answer = send("POST", "/admin/tokens/re-encrypt", null, "X-API-Key", ADMIN_KEY);
@@ -45,6 +59,49 @@ class KeyRotationTest extends ServiceTest {
         String dump = String.join("\n", jdbc.queryForList(
                 "SELECT t::text FROM dialpad_tokens t UNION ALL SELECT s::text FROM oauth_states s", String.class));
         assertThat(dump).doesNotContain(ACCESS_TOKEN).doesNotContain(REFRESH_TOKEN);
+    }
+
+    @Test
+    void reEncryptingWhileARefreshIsInFlightKeepsTheRotatedRefreshToken() throws Exception {
+        TokenCipher old = new TokenCipher(ENCRYPTION_KEY, "", new org.clicktocall.LocalDataFolder("target/test-data/old-key"));
+        jdbc.update("UPDATE dialpad_tokens SET expires_at = now() + interval '1 day'");   // only this rep is due
+        jdbc.update("INSERT INTO dialpad_tokens (rep_id, dialpad_user_id, access_token, refresh_token, expires_at)"
+                        + " VALUES ('rep-rotate-busy', '5105429914871111', ?, ?, now() + interval '2 minutes')",
+                old.encrypt("rep-rotate-busy", "access_token", "FAKE-BUSY-ACCESS-OLD"),
+                old.encrypt("rep-rotate-busy", "refresh_token", "FAKE-BUSY-REFRESH-OLD"));
+        // Dialpad's token endpoint takes a while: the refresh is in flight when the re-encryption runs
+        DIALPAD.stubFor(post("/oauth2/token").willReturn(okJson("""
+                {"access_token": "FAKE-BUSY-ACCESS-NEW", "token_type": "bearer", "expires_in": 3600,
+                 "refresh_token": "FAKE-BUSY-REFRESH-ROTATED"}""").withFixedDelay(700)));
+
+        CompletableFuture<Void> refresh = CompletableFuture.runAsync(() -> producer.sendBody("direct:refresh-expiring-tokens", null));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject(
+                "SELECT lease_until > now() FROM dialpad_tokens WHERE rep_id = 'rep-rotate-busy'", Boolean.class));
+        Answer reencrypt = send("POST", "/admin/tokens/re-encrypt", null, "X-API-Key", ADMIN_KEY);
+        refresh.get(10, TimeUnit.SECONDS);
+
+        assertThat(reencrypt.status()).as(reencrypt.body()).isEqualTo(200);
+        assertThat(reencrypt.json().get("skipped_in_refresh").asInt()).isEqualTo(1);
+        Map<String, Object> row = jdbc.queryForMap("SELECT * FROM dialpad_tokens WHERE rep_id = 'rep-rotate-busy'");
+        assertThat(cipher.decrypt("rep-rotate-busy", "refresh_token", (String) row.get("refresh_token")))
+                .isEqualTo("FAKE-BUSY-REFRESH-ROTATED");
+        assertThat(cipher.decrypt("rep-rotate-busy", "access_token", (String) row.get("access_token")))
+                .isEqualTo("FAKE-BUSY-ACCESS-NEW");
+        assertThat(cipher.isCurrent((String) row.get("refresh_token"))).isTrue();
+        assertThat(cipher.isCurrent((String) row.get("access_token"))).isTrue();
+        Answer again = send("POST", "/admin/tokens/re-encrypt", null, "X-API-Key", ADMIN_KEY);
+        assertThat(again.json().get("skipped_in_refresh").asInt()).isZero();
+
+        // the next refresh sends the rotated token (and Dialpad would accept it: the old one is spent)
+        DIALPAD.resetRequests();
+        jdbc.update("UPDATE dialpad_tokens SET expires_at = now() + interval '1 minute' WHERE rep_id = 'rep-rotate-busy'");
+        DIALPAD.stubFor(post("/oauth2/token").willReturn(okJson("""
+                {"access_token": "FAKE-BUSY-ACCESS-3", "token_type": "bearer", "expires_in": 3600}""")));
+        producer.sendBody("direct:refresh-expiring-tokens", null);
+
+        List<LoggedRequest> refreshes = DIALPAD.findAll(postRequestedFor(urlEqualTo("/oauth2/token")));
+        assertThat(refreshes).hasSize(1);
+        assertThat(form(refreshes.get(0).getBodyAsString())).containsEntry("refresh_token", "FAKE-BUSY-REFRESH-ROTATED");
     }
 
     @Test

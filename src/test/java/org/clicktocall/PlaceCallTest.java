@@ -187,7 +187,7 @@ class PlaceCallTest extends ServiceTest {
     void theRepsCallerIdAndDeviceAreSentWhenConfigured() {
         Answer imported = importToken("rep-device", """
                 {"access_token": "%s", "expires_in": 600, "dialpad_user_id": %s,
-                 "outbound_caller_id": "(415) 555-0100", "device_id": "desk-1"}""".formatted(ACCESS_TOKEN, DIALPAD_USER_ID));
+                 "outbound_caller_id": "(415) 555-0100", "device_id": "5730122111705088"}""".formatted(ACCESS_TOKEN, DIALPAD_USER_ID));
         assertThat(imported.status()).isEqualTo(200);
         DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"43\"}")));
 
@@ -196,7 +196,7 @@ class PlaceCallTest extends ServiceTest {
         LoggedRequest request = dialpadRequests().get(0);
         assertThat(json(request.getBodyAsString())).isEqualTo(json("""
                 {"phone_number": "+15551234567", "user_id": %s, "custom_data": "%s",
-                 "outbound_caller_id": "+14155550100", "device_id": "desk-1"}"""
+                 "outbound_caller_id": "+14155550100", "device_id": "5730122111705088"}"""
                 .formatted(DIALPAD_USER_ID, answer.json().get("id").asText())));
         DialpadSpec.assertConforms(request);
     }

@@ -39,10 +39,13 @@ class TokenRefreshTest extends ServiceTest {
         jdbc.update("UPDATE dialpad_tokens SET expires_at = now() + interval '1 day'");
     }
 
+    /** One Dialpad user per rep: these reps are all connected at once. */
+    private static final java.util.concurrent.atomic.AtomicLong nextDialpadUserId = new java.util.concurrent.atomic.AtomicLong(5_105_429_914_100_000L);
+
     private void expiringRep(String repId, String refreshToken, int minutes) {
         Answer answer = importToken(repId, """
                 {"access_token": "%s", "refresh_token": "%s", "expires_in": %d, "dialpad_user_id": "%s"}"""
-                .formatted(ACCESS_TOKEN, refreshToken, minutes * 60, DIALPAD_USER_ID));
+                .formatted(ACCESS_TOKEN, refreshToken, minutes * 60, nextDialpadUserId.incrementAndGet()));
         assertThat(answer.status()).isEqualTo(200);
     }
 

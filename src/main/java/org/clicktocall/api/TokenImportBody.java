@@ -27,6 +27,6 @@ public class TokenImportBody {
     @Schema(description = "E.164 number the callee sees, or \"blocked\"")
     public String outboundCallerId;
     @JsonProperty("device_id")
-    @Schema(description = "Ring only this Dialpad device")
+    @Schema(description = "Ring only this Dialpad device: its id, digits of a positive int64", pattern = "^[1-9][0-9]{0,18}$")
     public String deviceId;
 }

@@ -1,6 +1,7 @@
 package org.clicktocall.calls;
 
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ public class CallLookups {
 
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 200;
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
 
     private final CallAnswers answers;
 
@@ -52,32 +55,46 @@ public class CallLookups {
         return call;
     }
 
-    /** GET /calls query parameters, checked, as SQL parameters. */
-    public Map<String, Object> listQuery(String repId, String contactId, String dealId, String since, String limit,
-                                         String before) {
+    /**
+     * GET /calls query parameters, checked, as SQL parameters. Each arrives as the header the REST binding made of
+     * it: a repeated parameter is a list, which is refused rather than silently reduced to one of its values.
+     */
+    public Map<String, Object> listQuery(Object repId, Object contactId, Object dealId, Object since, Object limit,
+                                         Object before) {
         Map<String, Object> query = new HashMap<>();
-        query.put("repId", filter("rep_id", repId));
-        query.put("contactId", filter("contact_id", contactId));
-        query.put("dealId", filter("deal_id", dealId));
-        query.put("since", since == null ? null : instant(since));
+        query.put("repId", filter("rep_id", single("rep_id", repId)));
+        query.put("contactId", filter("contact_id", single("contact_id", contactId)));
+        query.put("dealId", filter("deal_id", single("deal_id", dealId)));
+        String sinceText = single("since", since);
+        query.put("since", sinceText == null ? null : instant(sinceText));
+        String limitText = single("limit", limit);
         int pageSize = DEFAULT_PAGE;
-        if (limit != null) {
-            try {
-                pageSize = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                pageSize = -1;
-            }
+        if (limitText != null) {
+            // Digits only (no sign, exponent or spaces), and at most three of them, so parsing cannot overflow.
+            pageSize = limitText.matches("[0-9]{1,3}") ? Integer.parseInt(limitText) : -1;
             if (pageSize < 1 || pageSize > MAX_PAGE) {
                 throw ApiException.badRequest("invalid_request", "limit must be 1 to " + MAX_PAGE);
             }
         }
         query.put("limit", pageSize);
         query.put("limitPlusOne", pageSize + 1);
-        if (before != null && uuid(before) == null) {
-            throw ApiException.badRequest("invalid_request", "before must be a call id from a previous page");
+        String beforeText = single("before", before);
+        if (beforeText != null && uuid(beforeText) == null) {
+            throw badCursor();
         }
-        query.put("before", before == null ? null : uuid(before));
+        query.put("before", beforeText == null ? null : uuid(beforeText));
+        query.put("beforeAt", null);
         return query;
+    }
+
+    /** The cursor's call (its start time orders the pages); a UUID that is no call of ours is a bad cursor too. */
+    public Map<String, Object> afterCursor(Map<String, Object> query, Object cursorRow) {
+        if (!(cursorRow instanceof Map<?, ?> row) || row.get("started_at") == null) {
+            throw badCursor();
+        }
+        Map<String, Object> next = new HashMap<>(query);
+        next.put("beforeAt", row.get("started_at"));
+        return next;
     }
 
     /** One page, newest first; {@code next} is the cursor for the following page (null on the last). */
@@ -93,19 +110,43 @@ public class CallLookups {
         return page;
     }
 
+    private static String single(String name, Object value) {
+        if (value instanceof Iterable<?> || (value != null && value.getClass().isArray())) {
+            throw ApiException.badRequest("invalid_request", name + " may be given once");
+        }
+        return value == null ? null : value.toString();
+    }
+
     private static String filter(String name, String value) {
-        if (value != null && (value.isEmpty() || value.length() > JsonRequests.MAX_STRING_LENGTH)) {
-            throw ApiException.badRequest("invalid_request", name + " must be 1 to 128 characters");
+        if (value != null && (value.isEmpty() || value.length() > JsonRequests.MAX_STRING_LENGTH
+                || value.chars().anyMatch(Character::isISOControl))) {
+            throw ApiException.badRequest("invalid_request", name + " must be 1 to 128 printable characters");
         }
         return value;
     }
 
+    /**
+     * An ISO-8601 instant with offset, within what PostgreSQL's timestamptz and the calls table can hold: years
+     * 1970 to 9999 (a year such as +99999 parses in Java but fails in the database, which would be a 503).
+     */
     private static Timestamp instant(String value) {
-        try {
-            return Timestamp.from(OffsetDateTime.parse(value).toInstant());
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid_request", "since must be an ISO-8601 timestamp with offset, e.g. 2026-01-01T00:00:00Z");
+        String refused = "since must be an ISO-8601 timestamp with offset between 1970 and 9999, e.g. 2026-01-01T00:00:00Z";
+        if (value.length() > 64) {
+            throw ApiException.badRequest("invalid_request", refused);
         }
+        try {
+            Instant instant = OffsetDateTime.parse(value).toInstant();
+            if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
+                throw ApiException.badRequest("invalid_request", refused);
+            }
+            return Timestamp.from(instant);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("invalid_request", refused);
+        }
+    }
+
+    private static ApiException badCursor() {
+        return ApiException.badRequest("invalid_request", "before must be the next value of a previous page (a call id)");
     }
 
     private static UUID uuid(String id) {

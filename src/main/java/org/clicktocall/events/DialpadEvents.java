@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
 /**
  * Reads Dialpad's call events for the dialpad-events route. With a webhook secret, each event is a compact JWT
  * signed HS256 with it: anything else (alg none, another algorithm, a bad signature, an expired {@code exp}, an
- * {@code iat} older than the allowed age) is refused with 401 before anything is stored. The call object inside
+ * {@code iat} older than the allowed age or in the future, neither {@code iat} nor {@code exp}) is refused with 401 before anything is stored. The call object inside
  * becomes the SQL parameters that store the event and move the call along its states.
  */
 @Component("dialpadEvents")
@@ -60,6 +60,8 @@ public class DialpadEvents {
             Map.entry("postcall", new Target("ended", FINAL)));
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How far Dialpad's clock may be from ours when iat and exp are checked. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
     private final MACVerifier verifier;
     private final boolean allowUnsigned;
@@ -167,14 +169,22 @@ public class DialpadEvents {
         } catch (JOSEException | ParseException e) {
             throw refused("bad signature");
         }
+        // A signed event is only as fresh as its claims say: without iat or exp a captured event could be replayed
+        // forever, so one of them is required. Clocks may differ by up to CLOCK_SKEW either way.
         Instant now = Instant.now();
         Date exp = claims.getExpirationTime();
-        if (exp != null && exp.toInstant().isBefore(now.minusSeconds(60))) {
+        Date iat = claims.getIssueTime();
+        if (exp == null && iat == null) {
+            throw refused("no iat or exp claim");
+        }
+        if (exp != null && exp.toInstant().isBefore(now.minus(CLOCK_SKEW))) {
             throw refused("expired");
         }
-        Date iat = claims.getIssueTime();
         if (iat != null && iat.toInstant().isBefore(now.minus(maxAge))) {
             throw refused("issued too long ago");
+        }
+        if (iat != null && iat.toInstant().isAfter(now.plus(CLOCK_SKEW))) {
+            throw refused("issued in the future");
         }
         count("verified", "none");
         return JSON.valueToTree(claims.toJSONObject());

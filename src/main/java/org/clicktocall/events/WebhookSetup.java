@@ -1,6 +1,7 @@
 package org.clicktocall.events;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -45,12 +46,7 @@ public class WebhookSetup {
             throw new ApiException(409, "dialpad_api_key_missing", "Set DIALPAD_API_KEY (a Dialpad company admin API key) first");
         }
         JsonNode json = JsonRequests.object(body, FIELDS);
-        String hookUrl = json.hasNonNull("hook_url") && json.get("hook_url").isTextual() ? json.get("hook_url").asText() : "";
-        if (!hookUrl.startsWith("https://") || hookUrl.length() > 2048 || !hookUrl.endsWith("/dialpad/events")) {
-            throw ApiException.badRequest("invalid_request",
-                    "hook_url must be this service's public https URL ending in /dialpad/events");
-        }
-        URI.create(hookUrl);
+        String hookUrl = hookUrl(json.hasNonNull("hook_url") && json.get("hook_url").isTextual() ? json.get("hook_url").asText() : "");
         List<String> states = new ArrayList<>();
         JsonNode given = json.get("call_states");
         if (given == null || given.isNull()) {
@@ -73,6 +69,37 @@ public class WebhookSetup {
         JsonNode targetId = json.get("target_id");
         setup.put("targetId", targetId != null && targetId.canConvertToLong() ? targetId.asLong() : null);
         return setup;
+    }
+
+    /**
+     * This service's public events URL as Dialpad will call it: an absolute https URL with a host, an optional
+     * port, no user info, query or fragment, a plain path (no dot segments) ending in /dialpad/events, printable
+     * ASCII only. Parsed with java.net.URI, so a malformed one is a 400 here instead of an error (or a webhook
+     * Dialpad cannot call) later.
+     */
+    static String hookUrl(String hookUrl) {
+        ApiException refused = ApiException.badRequest("invalid_request",
+                "hook_url must be this service's public https URL ending in /dialpad/events, e.g."
+                        + " https://ctc.example.com/dialpad/events");
+        if (hookUrl.length() > 2048 || !hookUrl.chars().allMatch(c -> c > ' ' && c < 127)) {
+            throw refused;
+        }
+        URI uri;
+        try {
+            uri = new URI(hookUrl);
+        } catch (URISyntaxException e) {
+            throw refused;
+        }
+        String path = uri.getRawPath();
+        boolean ok = "https".equals(uri.getScheme()) && uri.getHost() != null && !uri.getHost().isEmpty()
+                && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null
+                && (uri.getPort() == -1 || (uri.getPort() >= 1 && uri.getPort() <= 65535))
+                && path != null && path.endsWith("/dialpad/events") && !path.contains("%") && !path.contains("//")
+                && uri.normalize().getRawPath().equals(path);
+        if (!ok) {
+            throw refused;
+        }
+        return hookUrl;
     }
 
     public String authorization() {

@@ -1,10 +1,14 @@
 package org.clicktocall.oauth;
 
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +16,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.clicktocall.calls.JsonRequests;
+import org.clicktocall.tokens.TokenImports;
+import org.clicktocall.web.ApiException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
@@ -25,6 +32,12 @@ import org.springframework.web.util.UriComponentsBuilder;
 public class DialpadConnections {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The callback's reasons for refusing a Dialpad account (the query's reason=, and the page). */
+    public static final String USER_IN_USE = "dialpad_user_in_use";
+    public static final String EMAIL_MISMATCH = "dialpad_email_mismatch";
+    static final int MAX_EMAIL_LENGTH = 254;
+    /** One @, something on both sides, no spaces or control characters: what the CRM stores, not full RFC 5322. */
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+");
 
     private final String returnUrl;
     private final Map<String, Object> refreshParameters = new HashMap<>();
@@ -86,22 +99,65 @@ public class DialpadConnections {
         return answer;
     }
 
-    /** The Dialpad user who owns the new token, from GET /api/v2/users/me. */
-    public void dialpadUser(Exchange exchange, Map<String, Object> tokenRow) {
+    /**
+     * The Dialpad user who owns the new token, from GET /api/v2/users/me. When the CRM named the rep's e-mail at
+     * the start ({@code expected_email}), one of the user's {@code emails} must be it (case-insensitive): someone
+     * else who opened the rep's link must not bind their own Dialpad account to the rep.
+     */
+    public void dialpadUser(Exchange exchange, Map<String, Object> tokenRow, Map<String, Object> stateRow) {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String id = null;
+        JsonNode user = null;
         if (status == 200) {
             try {
-                JsonNode user = JSON.readTree(exchange.getMessage().getBody(String.class));
+                user = JSON.readTree(exchange.getMessage().getBody(String.class));
                 id = user.hasNonNull("id") ? user.get("id").asText() : null;
             } catch (Exception e) {
                 id = null;
             }
         }
-        if (id == null || !id.matches("[0-9]{1,19}")) {
+        if (!TokenImports.isPositiveInt64(id)) {
             throw new ConnectFailed("users_me_failed");
         }
+        Object expected = stateRow == null ? null : stateRow.get("expected_email");
+        if (expected instanceof String email && !hasEmail(user.get("emails"), email)) {
+            throw new ConnectFailed(EMAIL_MISMATCH);
+        }
         tokenRow.put("dialpadUserId", id);
+    }
+
+    private static boolean hasEmail(JsonNode emails, String expected) {
+        if (emails == null || !emails.isArray()) {
+            return false;
+        }
+        String wanted = expected.toLowerCase(Locale.ROOT);
+        for (JsonNode email : emails) {
+            if (email.isTextual() && email.asText().trim().toLowerCase(Locale.ROOT).equals(wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The optional body of POST /reps/{rep_id}/dialpad/connect: {@code {"expected_email": "..."}}, the rep's
+     * e-mail as the CRM knows it. Absent, empty or {@code {}}: no e-mail check (null).
+     */
+    public String expectedEmail(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        JsonNode json = JsonRequests.object(body, Set.of("expected_email"));
+        JsonNode value = json.get("expected_email");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        String email = value.isTextual() ? value.asText() : "";
+        if (email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches()) {
+            throw ApiException.badRequest("invalid_request",
+                    "expected_email must be an e-mail address (at most " + MAX_EMAIL_LENGTH + " characters)");
+        }
+        return email.toLowerCase(Locale.ROOT);
     }
 
     /** Where the browser goes after the callback: the CRM's return URL with ?dialpad=connected|error. */
@@ -112,7 +168,7 @@ public class DialpadConnections {
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, "connected".equals(outcome) ? 200 : 400);
             message.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
             message.setBody(page("connected".equals(outcome) ? "Dialpad is connected. You can close this window."
-                    : "Dialpad could not be connected (" + reason + "). Close this window and try again from the CRM."));
+                    : explanation(reason)));
             return;
         }
         UriComponentsBuilder target = UriComponentsBuilder.fromUriString(returnUrl).queryParam("dialpad", outcome);
@@ -122,6 +178,20 @@ public class DialpadConnections {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
         message.setHeader("Location", target.encode().build().toUriString());
         message.setBody("");
+    }
+
+    /** What the rep reads when there is no CRM page to return to. */
+    static String explanation(String reason) {
+        if (USER_IN_USE.equals(reason)) {
+            return "This Dialpad account is already connected to another CRM user, so it was not connected to you."
+                    + " Sign in to Dialpad with your own account and try again, or ask an admin to disconnect the"
+                    + " other user first. (" + reason + ")";
+        }
+        if (EMAIL_MISMATCH.equals(reason)) {
+            return "The Dialpad account you signed in with is not yours: its e-mail is not the one your CRM account"
+                    + " has. Nothing was connected. Sign in to Dialpad with your own account and try again. (" + reason + ")";
+        }
+        return "Dialpad could not be connected (" + reason + "). Close this window and try again from the CRM.";
     }
 
     /** The connect failed after the state was accepted: back to the CRM with the reason. */
@@ -153,9 +223,28 @@ public class DialpadConnections {
             if (cause instanceof org.springframework.security.oauth2.core.OAuth2AuthorizationException) {
                 return "token_exchange_failed";
             }
+            if (isUniqueViolation(cause)) {
+                // Only the one-rep-per-Dialpad-user index can be violated by store-connected-token (the rep's own
+                // row is an upsert): another rep connected this Dialpad user, perhaps a moment ago.
+                return USER_IN_USE;
+            }
             cause = cause.getCause();
         }
         return "connect_failed";
+    }
+
+    /** A unique index refused the row (PostgreSQL SQLSTATE 23505), however the driver or Spring wrapped it. */
+    public static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DuplicateKeyException
+                    || (cause instanceof SQLException sql && "23505".equals(sql.getSQLState()))) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** A disconnect request: the rep must exist in the path. */

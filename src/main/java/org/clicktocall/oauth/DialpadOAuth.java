@@ -123,8 +123,11 @@ public class DialpadOAuth {
 
     // ---- connect -----------------------------------------------------------------------------------------------
 
-    /** A new connect attempt for the rep: the authorize URL for the browser, and the row to remember it by. */
-    public Map<String, Object> startConnect(String repId) {
+    /**
+     * A new connect attempt for the rep: the authorize URL for the browser, and the row to remember it by (with the
+     * e-mail the CRM expects the rep's Dialpad account to have, or null).
+     */
+    public Map<String, Object> startConnect(String repId, String expectedEmail) {
         if (!configured()) {
             throw new org.clicktocall.web.ApiException(409, "oauth_not_configured",
                     "Set DIALPAD_CLIENT_ID, DIALPAD_CLIENT_SECRET and DIALPAD_REDIRECT_URI to connect reps");
@@ -145,6 +148,7 @@ public class DialpadOAuth {
         row.put("stateHash", stateHash(state));
         row.put("codeVerifier", cipher.encrypt(repId, "code_verifier", verifier));
         row.put("expiresAt", Timestamp.from(Instant.now().plus(stateTtl)));
+        row.put("expectedEmail", expectedEmail);
         row.put("authorizeUrl", authorizeUrl);
         return row;
     }

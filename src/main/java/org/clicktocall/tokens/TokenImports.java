@@ -48,10 +48,18 @@ public class TokenImports {
         row.put("refreshToken", cipher.encrypt(repId, "refresh_token", token(json, "refresh_token", false)));
         row.put("expiresAt", expiresAt(json));
         row.put("scope", JsonRequests.optionalString(json, "scope"));
-        String callerId = JsonRequests.optionalString(json, "outbound_caller_id");
-        row.put("outboundCallerId", callerId == null || "blocked".equals(callerId) ? callerId : phoneNumbers.toE164(callerId));
-        row.put("deviceId", JsonRequests.optionalString(json, "device_id"));
+        row.put("outboundCallerId", outboundCallerId(JsonRequests.optionalString(json, "outbound_caller_id")));
+        row.put("deviceId", deviceId(JsonRequests.optionalString(json, "device_id")));
         return row;
+    }
+
+    /**
+     * The import was refused by the one-rep-per-Dialpad-user index: another rep is connected to this Dialpad user.
+     * Operations must disconnect that rep first (DELETE /reps/{rep_id}/dialpad).
+     */
+    public void userInUse() {
+        throw new ApiException(409, "dialpad_user_in_use", "This dialpad_user_id is already connected to another rep;"
+                + " disconnect that rep first (DELETE /reps/{rep_id}/dialpad)");
     }
 
     /** The 200 answer: what is now stored for the rep, without the tokens. */
@@ -85,14 +93,52 @@ public class TokenImports {
         return value.asText();
     }
 
+    /**
+     * Dialpad's user ids are positive int64 values (sent as {@code user_id} in every call request): anything else
+     * stored here would fail every click of the rep, or the request itself, instead of this import.
+     */
     private static String dialpadUserId(JsonNode value) {
         String id = value == null || value.isNull() ? null : value.isIntegralNumber() ? value.asText()
                 : value.isTextual() ? value.asText() : null;
-        if (id == null || !id.matches("[0-9]{1,19}")) {
-            throw ApiException.badRequest("invalid_request",
-                    "dialpad_user_id is required: the rep's numeric Dialpad user id (GET /api/v2/users/me → id)");
+        if (!isPositiveInt64(id)) {
+            throw ApiException.badRequest("invalid_request", "dialpad_user_id is required: the rep's numeric Dialpad"
+                    + " user id (GET /api/v2/users/me → id), a positive 64-bit integer");
         }
         return id;
+    }
+
+    /** E.164 (any format libphonenumber normalises, as for to_number) or Dialpad's literal "blocked". */
+    private String outboundCallerId(String callerId) {
+        if (callerId == null || "blocked".equals(callerId)) {
+            return callerId;
+        }
+        try {
+            return phoneNumbers.toE164(callerId);
+        } catch (ApiException e) {
+            throw ApiException.badRequest("invalid_request",
+                    "outbound_caller_id must be a phone number (stored as E.164) or \"blocked\"");
+        }
+    }
+
+    /** A Dialpad device id: digits of a positive int64 (Dialpad's ids), so it can only ring that device. */
+    private static String deviceId(String deviceId) {
+        if (deviceId != null && !isPositiveInt64(deviceId)) {
+            throw ApiException.badRequest("invalid_request", "device_id must be a Dialpad device id: digits of a"
+                    + " positive 64-bit integer");
+        }
+        return deviceId;
+    }
+
+    /** ASCII digits without sign, spaces or leading zeros, within 1 .. Long.MAX_VALUE. */
+    public static boolean isPositiveInt64(String value) {
+        if (value == null || !value.matches("[1-9][0-9]{0,18}")) {
+            return false;
+        }
+        try {
+            return Long.parseLong(value) > 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static Timestamp expiresAt(JsonNode json) {

@@ -1,6 +1,8 @@
 package org.clicktocall.tokens;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
@@ -35,12 +37,24 @@ public class TokenRotation {
         return updated;
     }
 
-    public Map<String, Object> answer(Number count) {
-        return Map.of("re_encrypted", count == null ? 0 : count.intValue(),
-                "key_pattern", cipher.currentKeyPattern().replace(":%", ""));
+    /**
+     * The answer: rows rewritten, the current key's id, and rows still under an old key because their refresh was
+     * in flight (the refresh saves them under the current key; call again to confirm zero).
+     */
+    public Map<String, Object> answer(Number count, Number leftInRefresh) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("re_encrypted", count == null ? 0 : count.intValue());
+        answer.put("key_pattern", cipher.currentKeyPattern().replace(":%", ""));
+        answer.put("skipped_in_refresh", leftInRefresh == null ? 0 : leftInRefresh.intValue());
+        return answer;
     }
 
-    public int add(int total, int batch) {
-        return total + batch;
+    /** Adds the rows one batch's saves changed (each save's update count: 1, or 0 when the row was claimed). */
+    public int add(int total, List<?> updateCounts) {
+        int changed = total;
+        for (Object count : updateCounts) {
+            changed += count instanceof Number n ? n.intValue() : 0;
+        }
+        return changed;
     }
 }

@@ -50,6 +50,7 @@ import org.springframework.test.context.DynamicPropertySource;
         // The sweep is run by the tests that check it, not by the clock in the middle of other tests.
         "calls.sweep.cron=0 0 0 1 1 ? 2099",
         "tokens.refresh.cron=0 0 0 1 1 ? 2099",
+        "calls.retention.cron=0 0 0 1 1 ? 2099",
         "tokens.refresh.batch=10",
         "dialpad.oauth.client-id=test-client-id",
         "dialpad.oauth.client-secret=" + ServiceTest.CLIENT_SECRET,
@@ -80,6 +81,8 @@ public abstract class ServiceTest {
     public static final String DIALPAD_USER_ID = "5105429914877952";
 
     protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.concurrent.atomic.AtomicLong SPARE_DIALPAD_USER_IDS =
+            new java.util.concurrent.atomic.AtomicLong(9_000_000_000_000_000L);
     protected static final WireMockServer DIALPAD = new WireMockServer(options().dynamicPort());
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -156,8 +159,31 @@ public abstract class ServiceTest {
         return send("POST", "/calls", json, "X-API-Key", CRM_KEY, "Content-Type", "application/json");
     }
 
+    /**
+     * Imports a rep's token. A Dialpad user is connected to one rep at a time (V7's unique index), while these tests
+     * reuse a few Dialpad user ids for many reps: a rep that already holds the id is first given an id of its own
+     * (it stays connected), so the import is not refused as dialpad_user_in_use.
+     */
     protected Answer importToken(String repId, String json) {
+        releaseDialpadUser(repId, json);
         return send("PUT", "/reps/" + repId + "/dialpad-token", json, "X-API-Key", ADMIN_KEY, "Content-Type", "application/json");
+    }
+
+    private void releaseDialpadUser(String repId, String json) {
+        JsonNode userId;
+        try {
+            JsonNode body = JSON.readTree(json);
+            userId = body == null ? null : body.get("dialpad_user_id");
+        } catch (IOException | RuntimeException e) {
+            return;   // not JSON: the import itself is what the test looks at
+        }
+        if (userId != null && !userId.isNull()) {
+            for (String holder : jdbc.queryForList("SELECT rep_id FROM dialpad_tokens WHERE dialpad_user_id = ?"
+                    + " AND rep_id <> ? AND status = 'active'", String.class, userId.asText(), repId)) {
+                jdbc.update("UPDATE dialpad_tokens SET dialpad_user_id = ? WHERE rep_id = ?",
+                        String.valueOf(SPARE_DIALPAD_USER_IDS.incrementAndGet()), holder);
+            }
+        }
     }
 
     /** Connects a rep the way operations would: through the admin import endpoint. */
