@@ -156,6 +156,36 @@ class DatabaseFaultsTest extends ServiceTest {
         }
     }
 
+    @Test
+    void backgroundWorkCannotTakeTheConnectionsClicksNeed() throws Exception {
+        givenDialpadAndAConnectedRep();
+        List<java.sql.Connection> held = new ArrayList<>();
+        try {
+            // every connection background work may use is busy (a stuck sweep, a slow purge)...
+            for (int i = 0; i < jobs.getMaximumPoolSize(); i++) {
+                held.add(jobs.getConnection());
+            }
+            // ...so the scheduled work waits or fails on its own pool,
+            Throwable sweep = org.assertj.core.api.Assertions.catchThrowable(() -> camel.createProducerTemplate()
+                    .sendBody("direct:sweep-calls", null));
+            assertThat(sweep).as("the sweep runs on the jobs pool").isNotNull();
+            // ...while clicks go through at once on theirs.
+            long start = System.nanoTime();
+            Answer click = postCall(CLICK);
+            assertThat(click.status()).isEqualTo(201);
+            assertThat(click.json().get("action").asText()).isEqualTo("dialpad");
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(1000);
+        } finally {
+            for (java.sql.Connection connection : held) {
+                connection.close();
+            }
+        }
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("jobsDataSource")
+    com.zaxxer.hikari.HikariDataSource jobs;
+
     private void givenDialpadAndAConnectedRep() {
         DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"6100000000000001\"}").withFixedDelay(20)));
         Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> connectRep("rep-faults"));

@@ -20,8 +20,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class OperationAccessTest extends ServiceTest {
 
+    /** A Dialpad user of its own: one Dialpad user is connected to one rep at a time. */
     private static final String TOKEN_BODY = """
-            {"access_token": "%s", "dialpad_user_id": "%s"}""".formatted(ACCESS_TOKEN, DIALPAD_USER_ID);
+            {"access_token": "%s", "dialpad_user_id": "5105429914870001"}""".formatted(ACCESS_TOKEN);
 
     @Autowired
     Operations operations;

@@ -107,6 +107,7 @@ class RetentionTest extends ServiceTest {
         try (Connection connection = jdbc.getDataSource().getConnection()) {
             connection.setAutoCommit(false);   // everything below is rolled back: other tests never see these rows
             try (Statement sql = connection.createStatement()) {
+                sql.execute("SET LOCAL statement_timeout = 0");   // filling a year of data takes longer than a click may
                 fillLikeAYearOfProduction(sql);
                 List<String> problems = new ArrayList<>();
                 for (Map.Entry<String, Map<String, String>> each : PERIODIC.entrySet()) {

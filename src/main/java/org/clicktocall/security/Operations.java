@@ -87,8 +87,11 @@ public class Operations {
             boolean secured = rest.getSecurityDefinitions() != null;
             for (VerbDefinition verb : rest.getVerbs()) {
                 String path = join(rest.getPath(), verb.getPath());
-                List<String> consumes = verb.getConsumes() == null ? List.of()
-                        : List.of(verb.getConsumes().toLowerCase(Locale.ROOT).replace(" ", "").split(","));
+                // A body is taken where the operation names its media types (consumes) or its body type (type:
+                // JSON, possibly optional, as the connect call's); anywhere else a body is refused.
+                List<String> consumes = verb.getConsumes() != null
+                        ? List.of(verb.getConsumes().toLowerCase(Locale.ROOT).replace(" ", "").split(","))
+                        : verb.getType() != null ? List.of("application/json") : List.of();
                 int max = EVENTS_OPERATION.equals(verb.getId()) ? MAX_EVENT_BYTES : MAX_BODY_BYTES;
                 byMethodAndPath.put(key(verb.asVerb(), path),
                         new Operation(verb.getId(), access(secured, verb), consumes, max));
