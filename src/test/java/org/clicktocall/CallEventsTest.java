@@ -174,7 +174,9 @@ class CallEventsTest extends ServiceTest {
                 "iat just past the 15 min max age", event(call[1], "connected", call[0]).issueTime(new Date(now - 901_000)).build(),
                 "iat 10 min in the future", event(call[1], "connected", call[0]).issueTime(new Date(now + 600_000)).build(),
                 "only an exp that has passed", event(call[1], "connected", call[0]).issueTime(null)
-                        .expirationTime(new Date(now - 120_000)).build());
+                        .expirationTime(new Date(now - 120_000)).build(),
+                "only an exp ten years ahead", event(call[1], "connected", call[0]).issueTime(null)
+                        .expirationTime(new Date(now + 10L * 365 * 24 * 3600 * 1000)).build());
         for (Map.Entry<String, JWTClaimsSet> each : refused.entrySet()) {
             Answer answer = deliver(each.getValue());
             assertThat(answer.status()).as(each.getKey()).isEqualTo(401);

@@ -96,6 +96,17 @@ class OperationAccessTest extends ServiceTest {
     }
 
     @Test
+    void aPercentEncodedRepIdNamesTheSameRepAsItsPlainSpelling() {
+        String body = TOKEN_BODY.replace("5105429914870001", "5105429914870003");
+        assertThat(call("PUT", "/reps/Jane%20Doe/dialpad-token", body, ADMIN_KEY).status()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dialpad_tokens WHERE rep_id = 'Jane Doe'", Integer.class)).isEqualTo(1);
+
+        Answer status = call("GET", "/reps/%4Aane%20Doe/dialpad", null, CRM_KEY);
+        assertThat(status.json().get("rep_id").asText()).isEqualTo("Jane Doe");
+        assertThat(status.json().get("connected").asBoolean()).isTrue();
+    }
+
+    @Test
     void ambiguousSpellingsAreA400InTheUsualShape() {
         for (String spelling : new String[] {"/calls;jsessionid=1", "/admin//tokens/re-encrypt", "/admin/./tokens/re-encrypt",
                 "/admin/x/../tokens/re-encrypt", "/reps/a%2Fb/dialpad", "/reps/a%5Cb/dialpad", "/reps/%2e%2e/dialpad",

@@ -81,6 +81,45 @@ class RequestLimitsTest extends ServiceTest {
     }
 
     @Test
+    void formsUploadsAndMadeUpCharsetsAreRefusedBeforeAnythingIsRead() throws IOException {
+        for (String type : new String[] {"multipart/form-data; boundary=x", "application/x-www-form-urlencoded",
+                "text/plain; charset=x-nope", "application/json; charset=\"nope\""}) {
+            for (String path : new String[] {"/dialpad/events", "/nowhere", "/actuator/health/liveness", "/calls"}) {
+                // a body announced and then trickled: an answer proves nothing waits for it
+                String answer = exchange("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + type
+                        + "\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n", 5000);
+                assertThat(answer).as(type + " " + path).startsWith("HTTP/1.1 415").contains("unsupported_media_type");
+            }
+        }
+    }
+
+    @Test
+    void oneClientCannotTakeEveryReaderOfDialpadsEvents() throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {   // the per-client limit (the whole limit here is 4 too)
+                Socket socket = connect();
+                socket.getOutputStream().write(("POST /dialpad/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/jwt\r\n"
+                        + "Content-Length: 1000\r\n\r\nx").getBytes(StandardCharsets.US_ASCII));
+                sockets.add(socket);
+            }
+            sleep(300);
+            String fifth = exchange("POST /dialpad/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/jwt\r\n"
+                    + "Content-Length: 5\r\n\r\nabcde", 5000);
+            assertThat(fifth).startsWith("HTTP/1.1 503").contains("busy");
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        // once they are gone, events are read again
+        sleep(300);
+        String next = exchange("POST /dialpad/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/jwt\r\n"
+                + "Content-Length: 5\r\n\r\nabcde", 5000);
+        assertThat(next).startsWith("HTTP/1.1 401").contains("invalid_signature");
+    }
+
+    @Test
     void withoutAKeyNothingOfAClickBodyIsRead() throws IOException {
         int before = callCount();
         String answer = exchange("POST /calls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"

@@ -186,6 +186,10 @@ public class DialpadEvents {
         if (iat != null && iat.toInstant().isAfter(now.plus(CLOCK_SKEW))) {
             throw refused("issued in the future");
         }
+        // Without iat, exp alone is the freshness: one far in the future would make the event replayable for years.
+        if (iat == null && exp.toInstant().isAfter(now.plus(maxAge).plus(CLOCK_SKEW))) {
+            throw refused("exp too far ahead");
+        }
         count("verified", "none");
         return JSON.valueToTree(claims.toJSONObject());
     }

@@ -48,6 +48,15 @@ public class ApiRequestFilter extends OncePerRequestFilter {
                         request.getMethod() + " requests take no body");
                 return;
             }
+            String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+            if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
+                RequestGate.refuse(request, response, 415, "unsupported_media_type", "Forms and uploads are not accepted");
+                return;
+            }
+            if (!RequestGate.knownCharset(request.getContentType())) {
+                RequestGate.refuse(request, response, 415, "unsupported_media_type", "Unknown charset in Content-Type");
+                return;
+            }
             if (request.getContentLengthLong() > Operations.LARGEST_BODY_BYTES) {
                 RequestGate.refuse(request, response, 413, "payload_too_large",
                         "The body must be at most " + Operations.LARGEST_BODY_BYTES / 1024 + " KiB");

@@ -10,6 +10,8 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 import jakarta.servlet.ReadListener;
@@ -23,6 +25,7 @@ import org.clicktocall.web.ErrorBodies;
 import org.clicktocall.web.TomcatLimits;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Admits a request to the operation the router matched, or answers it: the key that operation needs (401/403), a
@@ -30,7 +33,8 @@ import org.springframework.stereotype.Component;
  * bound (408). Nothing is read before the key is checked, and a body is never buffered beyond its cap.
  *
  * <p>Bodies for the keyless operation (Dialpad's events) are read by at most {@code keyless-body-readers} threads at
- * once, so clients that trickle a body cannot take the threads that clicks and probes need; beyond that the answer
+ * once, and at most {@code keyless-body-readers-per-client} from one address, so clients that trickle a body cannot
+ * take the threads that clicks and probes need, nor all the readers Dialpad's events need; beyond that the answer
  * is an immediate 503.
  */
 @Component
@@ -39,13 +43,17 @@ public class RequestGate {
     private final ApiKeys apiKeys;
     private final long bodyTimeoutNanos;
     private final Semaphore keylessReaders;
+    private final int keylessReadersPerClient;
+    private final Map<String, Integer> keylessReadsByClient = new ConcurrentHashMap<>();
 
     public RequestGate(ApiKeys apiKeys,
                        @Value("${calls.http.body-timeout:5s}") Duration bodyTimeout,
-                       @Value("${calls.http.keyless-body-readers:16}") int keylessBodyReaders) {
+                       @Value("${calls.http.keyless-body-readers:16}") int keylessBodyReaders,
+                       @Value("${calls.http.keyless-body-readers-per-client:4}") int keylessBodyReadersPerClient) {
         this.apiKeys = apiKeys;
         this.bodyTimeoutNanos = bodyTimeout.toNanos();
         this.keylessReaders = new Semaphore(keylessBodyReaders);
+        this.keylessReadersPerClient = keylessBodyReadersPerClient;
     }
 
     /** The request to hand to the route (its body read and capped), or null when the gate has answered it. */
@@ -65,7 +73,7 @@ public class RequestGate {
             }
         }
         if (!ApiRequestFilter.declaresBody(request)) {
-            return request;
+            return new DecodedPathRequest(request);
         }
         if (!operation.takesBody()) {
             return refuse(request, response, 400, "body_not_allowed", "This endpoint takes no request body");
@@ -78,7 +86,8 @@ public class RequestGate {
             return tooLarge(request, response, limit);
         }
         boolean keyless = operation.access() == Access.OPEN;
-        if (keyless && !keylessReaders.tryAcquire()) {
+        String client = request.getRemoteAddr();
+        if (keyless && !startKeylessRead(client)) {
             response.setHeader("Retry-After", "1");
             return refuse(request, response, 503, "busy", "Too many requests are sending a body; try again");
         }
@@ -87,15 +96,37 @@ public class RequestGate {
             if (body == null) {
                 return tooLarge(request, response, limit);
             }
-            return new BufferedBodyRequest(request, body);
+            return new BufferedBodyRequest(new DecodedPathRequest(request), body);
         } catch (SlowBodyException | IOException e) {
             return refuse(request, response, 408, "request_timeout",
                     "The request body did not arrive within " + bodyTimeoutNanos / 1_000_000_000 + " s");
         } finally {
             if (keyless) {
-                keylessReaders.release();
+                endKeylessRead(client);
             }
         }
+    }
+
+    /** A keyless body read may start: fewer than the limit in all, and fewer than the per-client limit from this address. */
+    private boolean startKeylessRead(String client) {
+        if (!keylessReaders.tryAcquire()) {
+            return false;
+        }
+        boolean[] admitted = {false};
+        keylessReadsByClient.compute(client, (address, reading) -> {
+            int now = reading == null ? 0 : reading;
+            admitted[0] = now < keylessReadersPerClient;
+            return admitted[0] ? now + 1 : reading;
+        });
+        if (!admitted[0]) {
+            keylessReaders.release();
+        }
+        return admitted[0];
+    }
+
+    private void endKeylessRead(String client) {
+        keylessReadsByClient.computeIfPresent(client, (address, reading) -> reading <= 1 ? null : reading - 1);
+        keylessReaders.release();
     }
 
     private static HttpServletRequest tooLarge(HttpServletRequest request, HttpServletResponse response, int limit)
@@ -116,6 +147,24 @@ public class RequestGate {
             TomcatLimits.dropUnreadBody(request);
         }
         return null;
+    }
+
+    /** A charset label a body may carry: none, or one this JVM can decode (a made-up one would fail deep in a route). */
+    static boolean knownCharset(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        for (String parameter : contentType.split(";")) {
+            String[] kv = parameter.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("charset")) {
+                try {
+                    return java.nio.charset.Charset.isSupported(kv[1].trim().replace("\"", ""));
+                } catch (IllegalArgumentException illegalName) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     static boolean isJson(String contentType) {
@@ -147,6 +196,25 @@ public class RequestGate {
     private static final class SlowBodyException extends RuntimeException {
         SlowBodyException() {
             super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The path as the router read it (percent-decoded once): Camel fills {@code {rep_id}} from the request URI as
+     * sent, so without this {@code /reps/%61lice} would be routed like {@code /reps/alice} but act on a rep named
+     * {@code %61lice}. Safe because the filter already refused encoded '/', '\', '%' and control characters.
+     */
+    private static final class DecodedPathRequest extends HttpServletRequestWrapper {
+        private final String decoded;
+
+        DecodedPathRequest(HttpServletRequest request) {
+            super(request);
+            this.decoded = UriUtils.decode(request.getRequestURI(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String getRequestURI() {
+            return decoded;
         }
     }
 

@@ -31,6 +31,12 @@ public class TomcatLimits implements WebServerFactoryCustomizer<TomcatServletWeb
 
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
+        // While a body is read, each read waits at most 2 s (instead of the 5 s connection timeout), so a body
+        // that stalls gives its thread back within calls.http.body-timeout + 2 s.
+        factory.addConnectorCustomizers(connector -> {
+            connector.setProperty("disableUploadTimeout", "false");
+            connector.setProperty("connectionUploadTimeout", "2000");
+        });
         factory.addContextCustomizers(context -> {
             if (context.getParent() instanceof StandardHost host) {
                 host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
