@@ -1,0 +1,70 @@
+package org.clicktocall.routes;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.clicktocall.support.ServiceTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The dev profile shows what runs: Camel's developer console at /actuator/camel (routes, their state and
+ * counters) and /actuator/camelroutes. After a call through Dialpad, no console shows a token, an API key, a
+ * secret or an Authorization value.
+ */
+@ActiveProfiles("dev")
+class DevConsoleTest extends ServiceTest {
+
+    private static final List<String> SECRETS = List.of(ACCESS_TOKEN, REFRESH_TOKEN, CRM_KEY, ADMIN_KEY, ENCRYPTION_KEY,
+            CLIENT_SECRET, WEBHOOK_SECRET, DIALPAD_ADMIN_API_KEY);
+
+    @Test
+    void theConsoleShowsTheRoutesAndTheirCountersAndNoSecret() throws Exception {
+        connectRep("rep-console");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"6342343299702784\"}")));
+        Answer call = postCall("{\"rep_id\": \"rep-console\", \"to_number\": \"(555) 123-4567\"}");
+        assertThat(call.json().get("action").asText()).isEqualTo("dialpad");
+
+        Answer consoles = send("GET", "/actuator/camel", null, "X-API-Key", ADMIN_KEY);
+        assertThat(consoles.status()).isEqualTo(200);
+        Answer routes = send("GET", "/actuator/camel/route", null, "X-API-Key", ADMIN_KEY);
+        assertThat(routes.status()).as(routes.body()).isEqualTo(200);
+        JsonNode placeCall = routeNamed(routes.json().path("route"), "place-call");
+        assertThat(placeCall).as(routes.body()).isNotNull();
+        assertThat(placeCall.get("state").asText()).isEqualTo("Started");
+        assertThat(placeCall.at("/statistics/exchangesTotal").asLong()).isGreaterThanOrEqualTo(1);
+        Answer camelRoutes = send("GET", "/actuator/camelroutes", null, "X-API-Key", ADMIN_KEY);
+        assertThat(camelRoutes.status()).isEqualTo(200);
+        assertThat(camelRoutes.body()).contains("place-call");
+
+        List<String> pages = new ArrayList<>(List.of(consoles.body(), routes.body(), camelRoutes.body()));
+        for (Iterator<String> ids = consoles.json().fieldNames(); ids.hasNext(); ) {
+            String id = ids.next();
+            pages.add("[" + id + "] " + send("GET", "/actuator/camel/" + id, null, "X-API-Key", ADMIN_KEY).body());
+        }
+        System.out.println("Developer consoles: " + consoles.json().size());
+        for (String page : pages) {
+            for (String secret : SECRETS) {
+                assertThat(page).as("console page %s", page.substring(0, Math.min(80, page.length())))
+                        .doesNotContain(secret);
+            }
+            // an Authorization value (the routes' source, shown by some consoles, names storedBearer: that is fine)
+            assertThat(page).doesNotContainPattern("Bearer\\s+[A-Za-z0-9._~+/-]{8,}");
+        }
+    }
+
+    private static JsonNode routeNamed(JsonNode console, String id) {
+        for (JsonNode route : console.path("routes")) {
+            if (id.equals(route.path("routeId").asText())) {
+                return route;
+            }
+        }
+        return null;
+    }
+}
