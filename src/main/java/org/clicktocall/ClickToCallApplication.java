@@ -9,7 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class ClickToCallApplication {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
+        if (org.clicktocall.routes.RouteCheck.requested(args)) { // --check-routes=<folder>: check, do not start
+            System.exit(org.clicktocall.routes.RouteCheck.run(args));
+        }
         SpringApplication.run(ClickToCallApplication.class, args);
     }
 }

@@ -16,6 +16,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProductionSettings implements InitializingBean {
 
+    /** Conveniences of the dev profile (config/application-dev.yaml) that must never run in production. */
+    private static final List<String> DEV_ONLY = List.of("app.routes-reload.enabled", "camel.main.routes-reload-enabled",
+            "camel.main.dev-console-enabled");
+
     private final Environment environment;
 
     public ProductionSettings(Environment environment) {
@@ -34,6 +38,12 @@ public class ProductionSettings implements InitializingBean {
         require("spring.datasource.url", "SPRING_DATASOURCE_URL", missing);
         if (!missing.isEmpty()) {
             throw new IllegalStateException("The prod profile needs these settings: " + String.join(", ", missing));
+        }
+        // the dev loop's conveniences: live route reload and the developer console
+        List<String> refused = DEV_ONLY.stream().filter(p -> environment.getProperty(p, Boolean.class, false)).toList();
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException("The prod profile refuses dev-only settings: " + String.join(", ", refused)
+                    + " (is the dev profile on as well?)");
         }
     }
 
