@@ -15,6 +15,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UriUtils;
 
 /**
  * The first look at every request, before any routing: one spelling per path, and no body where the method takes
@@ -26,6 +27,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class ApiRequestFilter extends OncePerRequestFilter {
+
+    private final ApiKeys apiKeys;
+
+    public ApiRequestFilter(ApiKeys apiKeys) {
+        this.apiKeys = apiKeys;
+    }
 
     public static final String API_KEY_HEADER = "X-API-Key";
     /** Methods whose requests carry no body in this API. */
@@ -40,6 +47,9 @@ public class ApiRequestFilter extends OncePerRequestFilter {
         if (!isCanonical(rawPath)) {
             RequestGate.refuse(request, response, 400, "invalid_path",
                     "Spell the path plainly: no ';' parameters, encoded '/', '\\' or '%', empty or dot segments");
+            return;
+        }
+        if (!actuatorAllows(rawPath, request, response)) {
             return;
         }
         if (declaresBody(request)) {
@@ -64,6 +74,26 @@ public class ApiRequestFilter extends OncePerRequestFilter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * Actuator endpoints are not Camel operations, so the gate never sees them: health and metrics are open (probes
+     * and scrapers carry no key); anything else exposed under /actuator (the dev profile's console) needs an admin key.
+     */
+    private boolean actuatorAllows(String rawPath, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        String path = UriUtils.decode(rawPath, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        if (!path.startsWith("/actuator") || path.equals("/actuator/prometheus") || path.equals("/actuator/health")
+                || path.startsWith("/actuator/health/")) {
+            return true;
+        }
+        ApiKeys.Role role = apiKeys.roleOf(request.getHeader(API_KEY_HEADER));
+        if (role == ApiKeys.Role.ADMIN) {
+            return true;
+        }
+        RequestGate.refuse(request, response, role == ApiKeys.Role.NONE ? 401 : 403,
+                role == ApiKeys.Role.NONE ? "unauthorized" : "forbidden", "This endpoint needs an admin API key");
+        return false;
     }
 
     /** Error dispatches (/error) were checked when the request first came in. */

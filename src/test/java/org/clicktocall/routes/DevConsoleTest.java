@@ -32,6 +32,9 @@ class DevConsoleTest extends ServiceTest {
         Answer call = postCall("{\"rep_id\": \"rep-console\", \"to_number\": \"(555) 123-4567\"}");
         assertThat(call.json().get("action").asText()).isEqualTo("dialpad");
 
+        assertThat(send("GET", "/actuator/camel", null).status()).as("no key").isEqualTo(401);
+        assertThat(send("GET", "/actuator/%63amel", null, "X-API-Key", CRM_KEY).status()).as("a CRM key").isEqualTo(403);
+        assertThat(send("GET", "/actuator/camelroutes", null, "X-API-Key", CRM_KEY).status()).as("a CRM key").isEqualTo(403);
         Answer consoles = send("GET", "/actuator/camel", null, "X-API-Key", ADMIN_KEY);
         assertThat(consoles.status()).isEqualTo(200);
         // routes and their state; counters per route id are on /actuator/prometheus (the console's own route
