@@ -12,8 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.Exchange;
+import org.clicktocall.config.CallMode;
+import org.clicktocall.config.DialpadCallProperties;
 import org.clicktocall.tokens.TokenCipher;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,20 +30,24 @@ public class DialpadCalls {
 
     private final TokenCipher cipher;
     private final MeterRegistry meters;
+    private final CallMode mode;
     private final boolean initiateMode;
     private final int defaultRetryAfterSeconds;
 
-    public DialpadCalls(TokenCipher cipher, MeterRegistry meters, @Value("${dialpad.call-mode:ring}") String callMode,
-                        @Value("${dialpad.default-retry-after-seconds:60}") int defaultRetryAfterSeconds) {
+    public DialpadCalls(TokenCipher cipher, MeterRegistry meters, DialpadCallProperties properties) {
         this.cipher = cipher;
-        this.defaultRetryAfterSeconds = defaultRetryAfterSeconds;
+        this.defaultRetryAfterSeconds = properties.defaultRetryAfterSeconds();
         this.meters = meters;
-        this.initiateMode = switch (callMode.trim().toLowerCase(Locale.ROOT)) {
-            case "ring" -> false;
-            case "initiate" -> true;
-            default -> throw new IllegalStateException("dialpad.call-mode (DIALPAD_CALL_MODE) must be 'ring' or"
-                    + " 'initiate'; got '" + callMode + "'");
-        };
+        this.mode = properties.callMode();
+        this.initiateMode = mode == CallMode.INITIATE;
+    }
+
+    /**
+     * The call mode as resolved at start, for the routes: {@code {{bean:dialpadCalls.mode}}} is read once when
+     * the route is built, so YAML and this bean always agree ({@code ring} or {@code initiate}).
+     */
+    public String mode() {
+        return mode.value();
     }
 
     /**
