@@ -1,152 +1,101 @@
 package org.clicktocall.calls;
 
+import java.time.Clock;
+import java.time.Instant;
 
-import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.Exchange;
-import org.clicktocall.web.ApiException;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The guard rails in front of Dialpad, for the place-call route: Idempotency-Key replay, the duplicate-click
- * window and the per-rep call budget. The state lives in PostgreSQL (see the guard SQL files), so the guards hold
- * across instances; this bean only prepares parameters and turns what the database said into answers.
+ * The click's decisions after sql/start-click.sql, as functions of what the statement found: what happens next,
+ * and the attempt's outcome when nothing is dialled. The guard state itself lives in PostgreSQL (the guard SQL
+ * files), so the guards hold across instances. The {@code clicktocall.guards} counter counts each guard's answer.
  */
 @Component("callGuards")
 public class CallGuards {
 
-    private static final HexFormat HEX = HexFormat.of();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@link #next} answers one of these; the place-call route has one {@code when} for each. */
+    public static final String DUPLICATE = "duplicate";
+    public static final String NOT_CONNECTED = "not_connected";
+    public static final String NO_BUDGET = "no_budget";
+    public static final String REFRESH_FIRST = "refresh_first";
+    public static final String DIAL = "dial";
 
-    private final long idempotencyTtlSeconds;
-    private final long idempotencyTakeoverSeconds;
-    private final long duplicateWindowMillis;
-    private final int budgetCalls;
-    private final int budgetPeriodSeconds;
-    private final CallAnswers answers;
     private final MeterRegistry meters;
+    private final Clock clock;
 
-    public CallGuards(@Value("${calls.idempotency-ttl-seconds:86400}") long idempotencyTtlSeconds,
-                      @Value("${calls.idempotency-takeover-seconds:60}") long idempotencyTakeoverSeconds,
-                      @Value("${calls.duplicate-window-ms:10000}") long duplicateWindowMillis,
-                      @Value("${calls.budget.calls:5}") int budgetCalls,
-                      @Value("${calls.budget.period-seconds:60}") int budgetPeriodSeconds,
-                      CallAnswers answers, MeterRegistry meters) {
-        if (budgetCalls < 0 || budgetPeriodSeconds <= 0) {
-            throw new IllegalStateException("calls.budget.calls must be >= 0 (0 = off) and calls.budget.period-seconds > 0");
-        }
-        if (idempotencyTakeoverSeconds <= 0) {
-            throw new IllegalStateException("calls.idempotency-takeover-seconds must be > 0");
-        }
-        this.idempotencyTtlSeconds = idempotencyTtlSeconds;
-        this.idempotencyTakeoverSeconds = idempotencyTakeoverSeconds;
-        this.duplicateWindowMillis = duplicateWindowMillis;
-        this.budgetCalls = budgetCalls;
-        this.budgetPeriodSeconds = budgetPeriodSeconds;
-        this.answers = answers;
+    @Autowired
+    public CallGuards(MeterRegistry meters) {
+        this(meters, Clock.systemUTC());
+    }
+
+    CallGuards(MeterRegistry meters, Clock clock) {
         this.meters = meters;
+        this.clock = clock;
     }
 
     /**
-     * Adds the guards' SQL parameters to the attempt. The Idempotency-Key is scoped to the API key that sent it
-     * (only its SHA-256 is kept) and bound to a hash of the normalised request.
+     * What the click does next: answer a double click with its first call; give a rep without a usable
+     * connection (no token, revoked, a stored user id that is not Dialpad's, a token that does not decrypt:
+     * {@code bearer} null) the tel: link; the same when no call start is left; refresh an expired token first;
+     * else dial.
      */
-    public void prepare(@ExchangeProperty("call") Map<String, Object> call,
-                        @ExchangeProperty("idempotencyKey") String idempotencyKey,
-                        @ExchangeProperty("apiKey") String apiKey) {
-        call.put("idemTtlSeconds", idempotencyTtlSeconds);
-        call.put("idemTakeoverSeconds", idempotencyTakeoverSeconds);
-        call.put("budgetCalls", budgetCalls);
-        call.put("budgetPeriodSeconds", budgetPeriodSeconds);
-        call.put("idemKey", null);
-        // A request with an Idempotency-Key is deduplicated by its key, not by the duplicate-click window.
-        call.put("clickWindowMillis", idempotencyKey == null ? duplicateWindowMillis : 0L);
-        if (idempotencyKey == null) {
-            return;
+    public String next(ClickStart start, String bearer) {
+        if (!start.fresh()) {
+            meters.counter("clicktocall.guards", "guard", "duplicate_click", "result", "answered_with_existing").increment();
+            return DUPLICATE;
         }
-        if (idempotencyKey.isEmpty() || idempotencyKey.length() > 255 || !idempotencyKey.chars().allMatch(c -> c > ' ' && c <= '~')) {
-            throw ApiException.badRequest("invalid_request", "Idempotency-Key must be 1 to 255 visible ASCII characters");
+        RepToken token = start.token();
+        if (token == null || token.disconnected() || !token.hasDialpadUserId() || bearer == null) {
+            return NOT_CONNECTED;
         }
-        call.put("idemKey", idempotencyKey);
-        call.put("scope", sha256(apiKey == null ? "" : apiKey));
-        call.put("requestHash", sha256(String.join("\u0000", String.valueOf(call.get("repId")),
-                String.valueOf(call.get("toNumber")), String.valueOf(call.get("contactId")),
-                String.valueOf(call.get("dealId")), String.valueOf(call.get("externalId")))));
+        if (!start.budgetOk()) {
+            meters.counter("clicktocall.guards", "guard", "rate_budget", "result", "rate_limited").increment();
+            return NO_BUDGET;
+        }
+        return token.expiresBefore(clock.instant().plusSeconds(30)) ? REFRESH_FIRST : DIAL;
     }
 
-
-
+    /** The attempt once start-click.sql ran: logged or not, and the rep's Dialpad user id (logged with the call). */
+    public CallAttempt started(CallAttempt attempt, ClickStart start) {
+        RepToken token = start.token();
+        boolean usable = token != null && !token.disconnected() && token.hasDialpadUserId();
+        return attempt.started(start.logged(), usable ? token.dialpadUserId() : null);
+    }
 
     /**
-     * Someone else holds this Idempotency-Key: replay its answer, or refuse (409 while it is in flight, 422 when
-     * the key came with a different request). A replay sets the stored status, body and Location. When the first
-     * request's answer was never saved (a database blip after Dialpad answered, or its instance died) but its call
-     * was logged, Dialpad may have rung: the retry is answered from the call's row, never dialled again.
+     * The rep has no usable Dialpad connection: the CRM gets the tel: link and Dialpad is not asked. A rep whose
+     * connection was revoked (or whose stored token is unusable) is told to reconnect.
      */
-    public void replayOrRefuse(Exchange exchange,
-                               @Body Map<String, Object> stored,
-                               @ExchangeProperty("call") Map<String, Object> call) throws JsonProcessingException {
-        if (stored == null) {
-            throw new ApiException(409, "idempotency_in_flight", "A request with this Idempotency-Key is being processed; retry shortly");
+    public CallAttempt notConnected(CallAttempt attempt, RepToken token) {
+        if (token == null) {
+            return attempt.notConnected(false, "no Dialpad connection for this rep");
         }
-        if (!call.get("requestHash").equals(stored.get("request_hash"))) {
-            throw new ApiException(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request");
+        if (token.disconnected()) {
+            return attempt.notConnected(true, "Dialpad connection revoked or expired: reconnect");
         }
-        var message = exchange.getMessage();
-        if ("done".equals(stored.get("state"))) {
-            message.setHeader(Exchange.HTTP_RESPONSE_CODE, stored.get("response_status"));
-            message.setBody(stored.get("response_body"));
-        } else if (Boolean.TRUE.equals(stored.get("logged"))
-                && (!"pending".equals(stored.get("status")) || Boolean.TRUE.equals(stored.get("abandoned")))) {
-            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
-            message.setBody(JSON.writeValueAsString(answers.fromRow(stored, (String) call.get("toNumber"))));
-        } else {
-            throw new ApiException(409, "idempotency_in_flight", "A request with this Idempotency-Key is being processed; retry shortly");
+        if (!token.hasDialpadUserId()) {
+            // Goes into Dialpad's URL (initiate_call) and body (an int64): a value that is not one is this rep's
+            // problem, answered before the breaker, never an exception that counts against Dialpad for every rep.
+            return attempt.notConnected(true, "stored dialpad_user_id is not a Dialpad user id: reconnect");
         }
-        meters.counter("clicktocall.guards", "guard", "idempotency", "result", "replayed").increment();
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Idempotent-Replayed", "true");
-        Object callId = stored.get("id");
-        if (callId != null) {
-            message.setHeader("Location", "/calls/" + callId);
-        }
-    }
-
-    /** An identical click is within the window: answer with the call it made (200: nothing new was created). */
-    public void duplicateClick(Exchange exchange, @Body Map<String, Object> existing, @ExchangeProperty("call") Map<String, Object> call)
-            throws JsonProcessingException {
-        meters.counter("clicktocall.guards", "guard", "duplicate_click", "result", "answered_with_existing").increment();
-        var message = exchange.getMessage();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Location", "/calls/" + existing.get("id"));
-        message.setBody(JSON.writeValueAsString(answers.duplicate(existing, (String) call.get("toNumber"))));
+        return attempt.notConnected(true, "stored token cannot be decrypted: reconnect");
     }
 
     /** The rep's call budget is spent: no Dialpad call; the CRM gets the tel: link and when to try again. */
-    public void budgetSpent(@ExchangeProperty("call") Map<String, Object> call, @Body Integer retryAfterSeconds) {
-        meters.counter("clicktocall.guards", "guard", "rate_budget", "result", "rate_limited").increment();
-        call.put("status", "fallback");
-        call.put("reason", "rate_limited");
-        call.put("detail", "per-rep call budget spent (" + budgetCalls + " per " + budgetPeriodSeconds + " s)");
-        call.put("retryAfterSeconds", retryAfterSeconds == null ? budgetPeriodSeconds : retryAfterSeconds);
+    public CallAttempt budgetSpent(CallAttempt attempt, Integer retryAfterSeconds) {
+        CallAttempt.Request request = attempt.request();
+        return attempt.rateLimited(retryAfterSeconds == null ? request.budgetPeriodSeconds() : retryAfterSeconds,
+                "per-rep call budget spent (" + request.budgetCalls() + " per " + request.budgetPeriodSeconds() + " s)");
     }
 
-    private static String sha256(String value) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The stored answer of an Idempotency-Key is replayed (counted like the other guards' answers). */
+    public void replayed() {
+        meters.counter("clicktocall.guards", "guard", "idempotency", "result", "replayed").increment();
+    }
+
+    Instant now() {
+        return clock.instant();
     }
 }

@@ -1,13 +1,9 @@
 package org.clicktocall.calls;
 
-
-import org.apache.camel.ExchangeProperty;
-import java.util.Map;
-
 import io.micrometer.core.instrument.MeterRegistry;
+import org.clicktocall.config.ClickGuardProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,24 +19,23 @@ public class CallLog {
     private final boolean fullNumbers;
     private final MeterRegistry meters;
 
-    public CallLog(@Value("${calls.log-full-numbers:false}") boolean fullNumbers, MeterRegistry meters) {
-        this.fullNumbers = fullNumbers;
+    public CallLog(ClickGuardProperties properties, MeterRegistry meters) {
+        this.fullNumbers = properties.logFullNumbers();
         this.meters = meters;
     }
 
-    public void attempt(@ExchangeProperty("call") Map<String, Object> call) {
-        Object reason = call.get("reason");
-        String action = reason == null ? "dialpad" : CallAnswers.action((String) call.get("status"));
-        meters.counter("clicktocall.calls", "action", action,
-                "reason", reason == null ? "none" : reason.toString()).increment();
+    public void attempt(CallAttempt attempt) {
+        CallAttempt.Outcome outcome = attempt.outcome();
+        String reason = outcome.reason();
+        String action = reason == null ? "dialpad" : CallAnswers.action(outcome.status());
+        meters.counter("clicktocall.calls", "action", action, "reason", reason == null ? "none" : reason).increment();
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        long started = (Long) call.getOrDefault("startedNanos", System.nanoTime());
         LOG.info("call_attempt id={} rep_id={} action={} status={} reason={} dialpad_status={} to={} latency_ms={}",
-                call.get("id"), quoted(call.get("repId")), action, call.get("status"),
-                reason == null ? "-" : reason, call.get("dialpadStatus") == null ? "-" : call.get("dialpadStatus"),
-                number((String) call.get("toNumber")), (System.nanoTime() - started) / 1_000_000);
+                attempt.id(), quoted(attempt.request().repId()), action, outcome.status(),
+                reason == null ? "-" : reason, outcome.dialpadStatus() == null ? "-" : outcome.dialpadStatus(),
+                number(attempt.toNumber()), (System.nanoTime() - attempt.request().startedNanos()) / 1_000_000);
     }
 
     String number(String e164) {

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.util.ObjectHelper;
+import org.clicktocall.calls.CallAttempt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -68,9 +69,8 @@ public class ErrorBodies {
         exchange.getMessage().setHeader("Retry-After", "5");
         Map<String, Object> body = of("database_unavailable",
                 "The call log is unavailable, so Dialpad was not asked to call. Use the phone link instead.");
-        Object call = exchange.getProperty("call");
-        if (call instanceof Map<?, ?> attempt && attempt.get("toNumber") != null) {
-            body.put("tel_uri", "tel:" + attempt.get("toNumber"));
+        if (exchange.getVariable("attempt") instanceof CallAttempt attempt) {
+            body.put("tel_uri", "tel:" + attempt.toNumber());
         }
         LOG.warn("Database unavailable in route {}: {}", exchange.getFromRouteId(),
                 describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));

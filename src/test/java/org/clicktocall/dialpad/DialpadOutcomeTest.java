@@ -33,7 +33,7 @@ class DialpadOutcomeTest {
                 Arguments.of("unknown host", new UnknownHostException("dialpad.com"), "dialpad_unavailable"),
                 Arguments.of("a bug before sending", new NumberFormatException("x"), "dialpad_unavailable"),
                 Arguments.of("response timeout", new SocketTimeoutException("Read timed out"), "dialpad_timeout"),
-                Arguments.of("5xx", new DialpadUnavailableException("Dialpad answered HTTP 503"), "dialpad_error"),
+                Arguments.of("5xx", new DialpadUnavailableException(503), "dialpad_error"),
                 Arguments.of("closed without answering", new NoHttpResponseException("no response"), "dialpad_error"),
                 Arguments.of("reset after sending", new SocketException("Connection reset"), "dialpad_error"));
     }
@@ -41,6 +41,6 @@ class DialpadOutcomeTest {
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("failures")
     void onlyFailuresBeforeSendingAreTelFallbacks(String what, Throwable cause, String reason) {
-        assertThat(DialpadCalls.reasonFor(cause)).isEqualTo(reason);
+        assertThat(DialpadCallApi.reasonFor(cause)).isEqualTo(reason);
     }
 }
