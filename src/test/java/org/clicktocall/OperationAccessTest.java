@@ -22,7 +22,7 @@ class OperationAccessTest extends ServiceTest {
 
     /** A Dialpad user of its own: one Dialpad user is connected to one rep at a time. */
     private static final String TOKEN_BODY = """
-            {"access_token": "%s", "dialpad_user_id": "5105429914870001"}""".formatted(ACCESS_TOKEN);
+            {"access_token": "%s", "dialpad_user_id": "7700000000000001"}""".formatted(ACCESS_TOKEN);
 
     @Autowired
     Operations operations;
@@ -91,13 +91,13 @@ class OperationAccessTest extends ServiceTest {
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM dialpad_tokens WHERE rep_id LIKE '%rep-esc%'", Integer.class)).isZero();
         // the plain spelling with the right key still works
-        String ownUser = TOKEN_BODY.replace("5105429914870001", "5105429914870002");
+        String ownUser = TOKEN_BODY.replace("7700000000000001", "7700000000000002");
         assertThat(call("PUT", "/reps/rep-esc/%64ialpad-token", ownUser, ADMIN_KEY).status()).isEqualTo(200);
     }
 
     @Test
     void aPercentEncodedRepIdNamesTheSameRepAsItsPlainSpelling() {
-        String body = TOKEN_BODY.replace("5105429914870001", "5105429914870003");
+        String body = TOKEN_BODY.replace("7700000000000001", "7700000000000003");
         assertThat(call("PUT", "/reps/Jane%20Doe/dialpad-token", body, ADMIN_KEY).status()).isEqualTo(200);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM dialpad_tokens WHERE rep_id = 'Jane Doe'", Integer.class)).isEqualTo(1);
 

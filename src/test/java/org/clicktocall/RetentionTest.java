@@ -102,9 +102,14 @@ class RetentionTest extends ServiceTest {
     private static final Pattern BIG_TABLE_SEQ_SCAN = Pattern.compile(
             "Seq Scan on (calls|call_events|oauth_states|idempotency_keys|recent_clicks|dialpad_tokens)\\b");
 
+    @org.springframework.beans.factory.annotation.Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("jobsDataSource")
+    javax.sql.DataSource jobs;
+
     @Test
     void everyPeriodicStatementReadsThroughAnIndex() throws Exception {
-        try (Connection connection = jdbc.getDataSource().getConnection()) {
+        // the jobs pool, as the retention route itself: filling a year of data outlasts the requests pool's 3 s reads
+        try (Connection connection = jobs.getConnection()) {
             connection.setAutoCommit(false);   // everything below is rolled back: other tests never see these rows
             try (Statement sql = connection.createStatement()) {
                 sql.execute("SET LOCAL statement_timeout = 0");   // filling a year of data takes longer than a click may

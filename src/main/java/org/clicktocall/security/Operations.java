@@ -3,7 +3,7 @@ package org.clicktocall.security;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
@@ -49,7 +49,8 @@ public class Operations {
     private static final String EVENTS_OPERATION = "receive-dialpad-event";
 
     private final CamelContext camel;
-    private final Map<String, Operation> byMethodAndPath = new ConcurrentHashMap<>();
+    /** Built whole, then published at once: a request never sees a half-read table. */
+    private volatile Map<String, Operation> byMethodAndPath = Map.of();
 
     public Operations(CamelContext camel) {
         this.camel = camel;
@@ -63,25 +64,25 @@ public class Operations {
         if (pathTemplate != null && pathTemplate.equals(apiContextPath)) {
             return new Operation("openapi", Access.OPEN, List.of(), 0);
         }
-        if (byMethodAndPath.isEmpty()) {
-            load();
-        }
-        Operation operation = byMethodAndPath.get(key(method, pathTemplate));
+        Operation operation = table().get(key(method, pathTemplate));
         return operation != null ? operation : new Operation("unknown", Access.REFUSED, List.of(), 0);
     }
 
     /** Every operation, for tests and for the start-up check. */
     public Map<String, Operation> all() {
-        if (byMethodAndPath.isEmpty()) {
-            load();
-        }
-        return Map.copyOf(byMethodAndPath);
+        return table();
     }
 
-    private synchronized void load() {
+    private Map<String, Operation> table() {
+        Map<String, Operation> table = byMethodAndPath;
+        return table.isEmpty() ? load() : table;
+    }
+
+    private synchronized Map<String, Operation> load() {
         if (!byMethodAndPath.isEmpty()) {
-            return;
+            return byMethodAndPath;
         }
+        Map<String, Operation> table = new HashMap<>();
         Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
         for (RestDefinition rest : model.getRestDefinitions()) {
             boolean secured = rest.getSecurityDefinitions() != null;
@@ -93,10 +94,11 @@ public class Operations {
                         ? List.of(verb.getConsumes().toLowerCase(Locale.ROOT).replace(" ", "").split(","))
                         : verb.getType() != null ? List.of("application/json") : List.of();
                 int max = EVENTS_OPERATION.equals(verb.getId()) ? MAX_EVENT_BYTES : MAX_BODY_BYTES;
-                byMethodAndPath.put(key(verb.asVerb(), path),
-                        new Operation(verb.getId(), access(secured, verb), consumes, max));
+                table.put(key(verb.asVerb(), path), new Operation(verb.getId(), access(secured, verb), consumes, max));
             }
         }
+        byMethodAndPath = Map.copyOf(table);
+        return byMethodAndPath;
     }
 
     private static Access access(boolean securedBlock, VerbDefinition verb) {

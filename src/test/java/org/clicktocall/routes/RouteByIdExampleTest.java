@@ -44,6 +44,8 @@ class RouteByIdExampleTest extends ServiceTest {
             route.weaveById("find-call-events").replace().setBody(route.constant(List.of(   // a fixed timeline
                     Map.of("state", "ringing", "at", Timestamp.from(Instant.parse("2026-01-02T03:04:05Z"))))));
         });
+        // the supervising route controller (camel.routecontroller) leaves a re-added route stopped: start it
+        camel.getRouteController().startRoute("get-call");
         MockEndpoint callRow = camel.getEndpoint("mock:call-row", MockEndpoint.class);
         callRow.expectedMessageCount(1);
 
@@ -61,6 +63,7 @@ class RouteByIdExampleTest extends ServiceTest {
     @Test
     void anUnknownIdIsA404FromTheRoutesErrorHandler() throws Exception {
         AdviceWith.adviceWith(camel, "get-call", route -> route.replaceFromWith("direct:get-call-unknown"));
+        camel.getRouteController().startRoute("get-call");
 
         Exchange answer = producer.request("direct:get-call-unknown",
                 e -> e.getMessage().setHeader("id", "00000000-0000-0000-0000-000000000000"));

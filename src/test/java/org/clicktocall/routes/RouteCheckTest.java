@@ -86,7 +86,7 @@ class RouteCheckTest {
 
     @Test
     void aDirectTargetWithoutARouteIsReported() throws IOException {
-        Path file = copyWith("place-call.yaml", "uri: direct:start-click\n", "uri: direct:start-clik\n");
+        Path file = copyWith("calls-place.yaml", "uri: direct:start-click\n", "uri: direct:start-clik\n");
         assertThat(problemsIn(file)).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(lineOf(file, "direct:start-clik"));
             assertThat(p.message()).contains("no route consumes direct:start-clik");
