@@ -67,14 +67,14 @@ final class FailureScenario {
 
             // Side probe: is the rest of the service responsive while clicks hit a failing Dialpad?
             String someCallId = h.pickCallId(0, UUID.randomUUID().toString());
-            List<LoadGenerator.SideProbe.Target> targets = List.of(
-                    new LoadGenerator.SideProbe.Target("health", k -> HttpRequest.newBuilder(
+            List<SideProbe.Target> targets = List.of(
+                    new SideProbe.Target("health", k -> HttpRequest.newBuilder(
                             URI.create(h.serviceBase + "/actuator/health")).GET().build()),
-                    new LoadGenerator.SideProbe.Target("get-call", k -> HttpRequest.newBuilder(
+                    new SideProbe.Target("get-call", k -> HttpRequest.newBuilder(
                             URI.create(h.serviceBase + "/calls/" + h.pickCallId(k, someCallId)))
                             .header("X-API-Key", h.crmKey).GET().build()));
             long probeEnd = System.nanoTime() + measure.toNanos();
-            LoadGenerator.SideProbe probe = new LoadGenerator.SideProbe(probeClient, targets, h.config.probeRate,
+            SideProbe probe = new SideProbe(probeClient, targets, h.config.probeRate,
                     probeEnd, Duration.ofSeconds(10), body -> body != null && body.contains("DEGRADED"));
             Thread probeThread = new Thread(probe, "side-probe");
             probeThread.setDaemon(true);
@@ -143,7 +143,7 @@ final class FailureScenario {
 
 
     /** Splits a failure run at the moment the breaker opened (the first fast dialpad_unavailable answer). */
-    private FailureRepeat analyseFailure(LoadGenerator.Outcome outcome, LoadGenerator.SideProbe probe, double boundMs,
+    private FailureRepeat analyseFailure(LoadGenerator.Outcome outcome, SideProbe probe, double boundMs,
                                          Long restartMs, boolean hang) {
         long fastNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(1000, Math.max(50, h.config.responseTimeoutMs / 2)));
         List<LoadGenerator.Sample> samples = new ArrayList<>(outcome.samples);
