@@ -82,9 +82,10 @@ final class Figures {
     static Check generatorCheck(String scenario, List<CpuUse.Window> service, List<CpuUse.Window> floor) {
         List<CpuUse.Window> all = new ArrayList<>(service);
         all.addAll(floor);
-        return Check.of(scenario, "load generator CPU per request (" + generatorName(service) + ")",
+        boolean wrk = !service.isEmpty() && service.get(0).externalGenerator();
+        return Check.of(scenario, "load generator CPU per request (" + (wrk ? "wrk" : "Java") + ")",
                 Harness.round(median(all, w -> w.perAnswerMs(w.generator()))), "ms", "<=",
-                Targets.GENERATOR_MAX_CPU_MS_PER_REQUEST, "service and floor runs");
+                Targets.GENERATOR_MAX_CPU_MS_PER_REQUEST, generatorName(service) + "; service and floor runs");
     }
 
     static double median(List<CpuUse.Window> windows, ToDoubleFunction<CpuUse.Window> f) {

@@ -19,8 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The closed-loop load generator of happy and capacity: wrk (C, epoll) driven by {@code wrk/clicks.lua}, in its own
  * process, so its CPU is its own and small. Each run is one wrk process; its figures come from the script's
- * {@code done()} as one JSON line: latency percentiles, answers by status and action, and wrk's own CPU (read from
- * /proc/self/stat after its threads ended).
+ * {@code done()} as one JSON line: latency percentiles, answers by status and action, and wrk's own CPU, user +
+ * system of the whole process after its threads ended (getrusage, µs; /proc/self/stat's ticks as a fallback).
  */
 final class Wrk {
 
@@ -117,8 +117,11 @@ final class Wrk {
                 ms(lat, "p50", answered), ms(lat, "p90", answered), ms(lat, "p99", answered),
                 ms(lat, "p99.9", answered), ms(lat, "max", answered),
                 answered ? lat.path("mean").asDouble() / 1000.0 : Double.NaN, transport, 0, statuses, actions, reasons);
-        double cpu = j.path("cpu_ticks").asLong(-1) / CpuUse.TICKS_PER_SECOND;
-        return new Run(stats, cpu < 0 ? Double.NaN : cpu, j.path("sent_max").asLong() * threads);
+        // getrusage's µs when the script could call it, else /proc/self/stat's 10 ms ticks (the same counters).
+        long micros = j.path("cpu_us").asLong(-1);
+        long ticks = j.path("cpu_ticks").asLong(-1);
+        double cpu = micros >= 0 ? micros / 1e6 : ticks >= 0 ? ticks / CpuUse.TICKS_PER_SECOND : Double.NaN;
+        return new Run(stats, cpu, j.path("sent_max").asLong() * threads);
     }
 
     private static double ms(JsonNode latency, String field, boolean answered) {
