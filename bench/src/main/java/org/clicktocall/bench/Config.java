@@ -19,7 +19,7 @@ final class Config {
 
             Each option is also read from the environment variable in brackets (a flag wins).
               --smoke                    tiny run for CI (< 90 s): happy,light,down,events; 2 s warm-up, 3 s,
-                                         1 repeat, 8 clients, 1000 reps, 20 calls/s, 100 event calls [SMOKE=1]
+                                         1 repeat, 16 clients, 1000 reps, 20 calls/s, 100 event calls [SMOKE=1]
               --scenarios=a,b            happy, capacity, light, refresh-sweep, events, hang, down, or all
                                          (default happy,capacity,light,hang,down,events)     [SCENARIOS]
               --duration=SECONDS         measured time per repeat (default 20)               [DURATION]
@@ -28,7 +28,7 @@ final class Config {
               --clients=N                closed-loop clients: happy, hang, down, events (64) [CLIENTS]
               --capacity-clients=N       closed-loop clients for capacity (256)              [CAPACITY_CLIENTS]
               --wrk=PATH                 wrk, the load generator of happy and capacity (wrk) [WRK]
-              --wrk-threads=N            wrk's threads (2; never more than the clients)      [WRK_THREADS]
+              --wrk-threads=N            wrk's threads (1: one epoll loop is plenty)          [WRK_THREADS]
               --rate=CALLS_PER_SEC       open-loop rate for light (100)                      [RATE]
               --reps=N                   reps with imported tokens (15000: keeps every rep
                                          under 5 calls a minute up to ~1,250 calls/s)        [REPS]
@@ -68,14 +68,14 @@ final class Config {
 
     private static final Map<String, String> SMOKE_DEFAULTS = Map.ofEntries(
             Map.entry("scenarios", "happy,light,down,events"), Map.entry("duration", "3"), Map.entry("warmup", "2"),
-            Map.entry("repeats", "1"), Map.entry("clients", "8"), Map.entry("capacity-clients", "16"),
+            Map.entry("repeats", "1"), Map.entry("clients", "16"), Map.entry("capacity-clients", "16"),
             Map.entry("rate", "20"), Map.entry("reps", "1000"), Map.entry("probe-rate", "10"),
             Map.entry("events-calls", "100"), Map.entry("refresh-tokens", "200"));
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("scenarios", Scenario.DEFAULT), Map.entry("duration", "20"), Map.entry("warmup", "10"),
             Map.entry("repeats", "3"), Map.entry("clients", "64"), Map.entry("capacity-clients", "256"),
-            Map.entry("wrk", "wrk"), Map.entry("wrk-threads", "2"),
+            Map.entry("wrk", "wrk"), Map.entry("wrk-threads", "1"),
             Map.entry("rate", "100"), Map.entry("reps", "15000"), Map.entry("stub-latency-ms", "50"),
             Map.entry("jvm-opts", Scenario.PRODUCTION_JVM_FLAGS), Map.entry("launch", "cds"), Map.entry("request-timeout", "30"), Map.entry("probe-rate", "20"),
             Map.entry("start-timeout", "180"), Map.entry("events-calls", "0"), Map.entry("refresh-tokens", "10000"));
