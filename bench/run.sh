@@ -3,9 +3,10 @@
 #
 #   bench/run.sh            # full run: happy, capacity, light, hang, down, events; 3 repeats each (~20 min)
 #   SCENARIOS=all bench/run.sh   # also refresh-sweep
-#   bench/run.sh --smoke    # tiny run for CI (< 60 s once the jars exist)
+#   bench/run.sh --smoke    # tiny run for CI (< 90 s once the jars exist)
 #   bench/run.sh --help     # every option (flags or environment variables)
 #
+# Needs Java 17+, Maven 3.8+ and wrk (Debian: apt-get install wrk), the load generator of happy and capacity.
 # Builds the service jar and the harness jar when they are missing (or the harness sources changed), then runs
 # the harness. Results go to bench/results/<time>-<full|smoke>.{md,json}. See bench/README.md.
 set -euo pipefail
@@ -29,6 +30,10 @@ mvn_locked() {
 for tool in java mvn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench: needs $tool (Java 17+ and Maven 3.8+)" >&2; exit 2; }
 done
+# wrk: checked here for a clear message; the harness checks it again (only happy and capacity use it).
+if ! command -v "${WRK:-wrk}" >/dev/null 2>&1; then
+  echo "bench: needs wrk for happy and capacity (Debian/Ubuntu: apt-get install wrk; or WRK=/path/to/wrk)" >&2
+fi
 
 case " $* " in
   *" --help "*|*" -h "*) ;;

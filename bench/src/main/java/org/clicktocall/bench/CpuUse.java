@@ -7,31 +7,51 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * CPU time used by the three parties of a run, read from /proc (Linux): the service JVM, every PostgreSQL process
- * on this machine (the embedded database, or a local external one), and this harness (stub + load generator).
- * A difference of two snapshots over a measured window gives CPU per answer, which is what a throughput figure on
- * shared cores is made of. On a machine without /proc every figure is NaN.
+ * CPU time used by the parties of a run, read from /proc (Linux): the service JVM, every PostgreSQL process on this
+ * machine (the embedded database, or a local external one), this harness JVM, and within it the Dialpad stub's own
+ * threads. A difference of two snapshots over a measured window gives CPU per answer, which is what a throughput
+ * figure on shared cores is made of. On a machine without /proc every figure is NaN.
  */
-record CpuUse(double serviceSeconds, double databaseSeconds, double harnessSeconds, long atNanos) {
+record CpuUse(double serviceSeconds, double databaseSeconds, double harnessSeconds, double stubThreadSeconds,
+              long stubRequests, long atNanos) {
 
     /** USER_HZ: /proc/PID/stat counts in these ticks; 100 on every mainstream Linux build. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
-    static CpuUse now(long servicePid) {
-        return new CpuUse(seconds(servicePid), postgresSeconds(), seconds(ProcessHandle.current().pid()), System.nanoTime());
+    static CpuUse now(long servicePid, DialpadStub stub) {
+        return new CpuUse(seconds(servicePid), postgresSeconds(), seconds(ProcessHandle.current().pid()),
+                stub.threadCpuSeconds(), stub.requests(), System.nanoTime());
     }
 
-    /** What happened between {@code before} and this snapshot, per answer given in that window. */
-    Window since(CpuUse before, long answers) {
+    /**
+     * What happened between {@code before} and this snapshot. {@code generatorSeconds} is the CPU of a load
+     * generator in its own process (wrk, measured by itself); NaN when the generator ran in this harness JVM, whose
+     * CPU less the stub's threads is then the generator's.
+     */
+    Window since(CpuUse before, long answers, double generatorSeconds) {
         double wall = (atNanos - before.atNanos) / 1e9;
-        return new Window(answers, wall, serviceSeconds - before.serviceSeconds,
-                databaseSeconds - before.databaseSeconds, harnessSeconds - before.harnessSeconds);
+        double harness = harnessSeconds - before.harnessSeconds;
+        double stubThreads = stubThreadSeconds - before.stubThreadSeconds;
+        boolean external = !Double.isNaN(generatorSeconds);
+        // With wrk outside, the harness JVM does nothing but the stub (and a 4 Hz RSS sampler): count all of it,
+        // its GC and JIT included, as the stub's. With the Java generator inside, only the stub's threads are.
+        double stub = external ? harness : stubThreads;
+        double generator = external ? generatorSeconds : harness - stubThreads;
+        return new Window(answers, stubRequests - before.stubRequests, wall, serviceSeconds - before.serviceSeconds,
+                databaseSeconds - before.databaseSeconds, stub, generator, external);
     }
 
-    record Window(long answers, double wallSeconds, double service, double database, double harness) {
+    /** CPU seconds per party over one measured run; {@code answers}: answers the generator got. */
+    record Window(long answers, long stubRequests, double wallSeconds, double service, double database, double stub,
+                  double generator, boolean externalGenerator) {
 
         double perAnswerMs(double cpuSeconds) {
             return answers > 0 ? cpuSeconds * 1000.0 / answers : Double.NaN;
+        }
+
+        /** The stub's CPU per request it served (the service's clicks reach it only when Dialpad is asked). */
+        double stubPerRequestMs() {
+            return stubRequests > 0 ? stub * 1000.0 / stubRequests : Double.NaN;
         }
 
         double cores(double cpuSeconds) {
@@ -39,15 +59,20 @@ record CpuUse(double serviceSeconds, double databaseSeconds, double harnessSecon
         }
     }
 
-    private static double seconds(long pid) {
+    /** utime + stime of a process (all its threads, ended ones included), in seconds; NaN when unreadable. */
+    static double seconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            // Fields after the command name (which may hold spaces) in parentheses: utime is the 14th, stime the 15th.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+            return ticks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat"))) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** utime + stime from the text of /proc/PID/stat. */
+    static long ticks(String stat) {
+        // Fields after the command name (which may hold spaces) in parentheses: utime is the 14th, stime the 15th.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static double postgresSeconds() {

@@ -3,6 +3,9 @@ package org.clicktocall.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -112,6 +115,26 @@ public final class DialpadStub implements AutoCloseable {
 
     public long requests() {
         return requests.get();
+    }
+
+    /**
+     * CPU seconds the stub's own threads have used: its handler and timer pools and the JDK server's dispatcher
+     * (accept, read, write). Not the harness JVM's GC or JIT. Lets a run whose load generator shares this JVM
+     * tell the stub's cost from the generator's.
+     */
+    public double threadCpuSeconds() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (!threads.isThreadCpuTimeSupported()) {
+            return Double.NaN;
+        }
+        long nanos = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && (info.getThreadName().startsWith("stub-") || info.getThreadName().equals("HTTP-Dispatcher"))) {
+                long t = threads.getThreadCpuTime(info.getThreadId());
+                nanos += Math.max(0, t); // -1: the thread ended meanwhile
+            }
+        }
+        return nanos / 1e9;
     }
 
     public synchronized void setLatencyMs(long latencyMs) {

@@ -269,7 +269,11 @@ final class Results {
                 .append("- Closed loop: latency from the actual send. Open loop: latency from the intended send time ")
                 .append("(no coordinated omission), so queueing shows up as latency.\n")
                 .append("- Answers: `dialpad` = Dialpad was asked and accepted; `tel:reason` = fallback. A run where ")
-                .append("most answers are fallbacks measures the fallback path, not the Dialpad path.\n");
+                .append("most answers are fallbacks measures the fallback path, not the Dialpad path.\n")
+                .append("- CPU (per scenario): the service JVM's and PostgreSQL's per click or event, the load ")
+                .append("generator's and the stub's per request, from /proc around each run. The generator must stay ")
+                .append("≤ 0.1 ms per request (wrk does; the Java generator of light, hang, down and events does not, ")
+                .append("so their throughput carries the harness's cost).\n");
         return out.toString();
     }
 
