@@ -90,6 +90,14 @@ public class CallGuards {
                 "per-rep call budget spent (" + request.budgetCalls() + " per " + request.budgetPeriodSeconds() + " s)");
     }
 
+    /**
+     * The database failed after the click was logged (pending) and before Dialpad was asked: the row becomes a
+     * fallback, so a retry within the double-click window is a new attempt, never "Already calling".
+     */
+    public CallAttempt databaseFailedBeforeDialpad(CallAttempt attempt) {
+        return attempt.fallback("database_unavailable", "the database failed before Dialpad was asked");
+    }
+
     /** The stored answer of an Idempotency-Key is replayed (counted like the other guards' answers). */
     public void replayed() {
         meters.counter("clicktocall.guards", "guard", "idempotency", "result", "replayed").increment();
