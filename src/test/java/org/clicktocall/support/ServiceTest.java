@@ -55,7 +55,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "dialpad.oauth.client-id=test-client-id",
         "dialpad.oauth.client-secret=" + ServiceTest.CLIENT_SECRET,
         "dialpad.oauth.redirect-uri=https://ctc.example.com/oauth/dialpad/callback",
-        "dialpad.oauth.return-url=https://crm.example.com/settings/dialpad"})
+        "dialpad.oauth.return-url=https://crm.example.com/settings/dialpad",
+        "widget.allowed-origins=" + ServiceTest.WIDGET_ORIGIN,
+        "widget.token-secret=" + ServiceTest.WIDGET_SECRET})
 public abstract class ServiceTest {
 
     /**
@@ -71,6 +73,8 @@ public abstract class ServiceTest {
             + "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration";
     public static final String CRM_KEY = "test-crm-key-0123456789abcdef";
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+    public static final String WIDGET_ORIGIN = "https://crm.example.com";
+    public static final String WIDGET_SECRET = "test-widget-secret-0123456789abcdef0123";
     public static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef0123";
     public static final String DIALPAD_ADMIN_API_KEY = "FAKE-DIALPAD-COMPANY-KEY-77aa";
     public static final String CLIENT_SECRET = "FAKE-CLIENT-SECRET-31c9";
