@@ -98,6 +98,11 @@ public class WidgetTokens {
             throw ApiException.badRequest("origin_not_allowed",
                     "origin must be one of the origins in WIDGET_ALLOWED_ORIGINS (scheme://host[:port])");
         }
+        return issueFor(repId, origin);
+    }
+
+    /** A token for a rep and an origin already checked by the caller (demo mode's own try page). */
+    public Map<String, Object> issueFor(String repId, String origin) {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
