@@ -98,6 +98,8 @@ class DemoModeTest {
             assertThat(page.locator("#status")).containsText("ended (", new com.microsoft.playwright.assertions
                     .LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
             System.out.println("demo: click to toast " + toastMs + " ms");
+            // README's picture of the try page (copied to docs/ by hand when the page changes).
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/try-page.png")).setFullPage(true));
 
             @SuppressWarnings("unchecked")
             List<String> seen = (List<String>) page.evaluate("() => window.seen");

@@ -208,6 +208,9 @@ class WidgetSessionTest extends ServiceTest {
         assertThat(script.header("Content-Type")).contains("javascript");
         assertThat(script.body()).contains("DialpadCall").doesNotContain(CRM_KEY);
         assertThat(send("GET", "/widget/dialpad-call.d.ts", null).status()).isEqualTo(200);
+        // Browsers run a module only when it is labelled JavaScript.
+        assertThat(send("GET", "/widget/dialpad-call.mjs", null).header("Content-Type")).contains("javascript");
+        assertThat(send("GET", "/try", null).body()).contains("/widget/dialpad-call.js");
         for (String path : List.of("/application.yaml", "/config/application.yaml", "/sql/find-call.sql",
                 "/db/migration/V1__calls.sql", "/widget/../sql/find-call.sql", "/static/widget/dialpad-call.js")) {
             assertThat(send("GET", path, null).status()).as(path).isIn(400, 404);
