@@ -33,13 +33,15 @@ class OpenApiDescriptionTest extends ServiceTest {
 
         assertThat(operations).containsOnlyKeys("create-call", "get-call", "list-calls", "import-dialpad-token",
                 "receive-dialpad-event", "subscribe-to-call-events", "start-dialpad-connect", "finish-dialpad-connect",
-                "get-dialpad-connection", "disconnect-dialpad", "re-encrypt-tokens");
+                "get-dialpad-connection", "disconnect-dialpad", "re-encrypt-tokens", "create-widget-session");
         operations.values().forEach(operation -> assertThat(operation.getSummary()).isNotBlank());
         assertThat(operations.get("create-call").getRequestBody().getContent().get("application/json").getSchema().get$ref())
                 .endsWith("CallRequest");
         assertThat(operations.get("create-call").getResponses()).containsKeys("201", "400", "401", "413", "415", "503");
         assertThat(operations.get("get-call").getResponses()).containsKeys("200", "404");
         assertThat(operations.get("import-dialpad-token").getResponses()).containsKeys("200", "400", "403");
+        // The widget's token is described as a bearer scheme next to the API key.
+        assertThat(api.getComponents().getSecuritySchemes()).containsKey("widgetToken");
         assertThat(api.getComponents().getSchemas().get("CallRequest").getRequired()).containsExactly("rep_id", "to_number");
     }
 

@@ -91,7 +91,7 @@ class OperationAccessTest extends ServiceTest {
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM dialpad_tokens WHERE rep_id LIKE '%rep-esc%'", Integer.class)).isZero();
         // the plain spelling with the right key still works
-        String ownUser = TOKEN_BODY.replace("7700000000000001", "7700000000000002");
+        String ownUser = TOKEN_BODY.replace("7700000000000001", "7700000000000002");   // no other test connects it
         assertThat(call("PUT", "/reps/rep-esc/%64ialpad-token", ownUser, ADMIN_KEY).status()).isEqualTo(200);
     }
 

@@ -38,6 +38,14 @@ public class CallLookups {
         return Map.of("id", uuid);
     }
 
+    /** The row when the caller may see it: a key sees every call, a widget token ({@code widgetRep}) its rep's. */
+    public Object visibleTo(Object row, String widgetRep) {
+        if (widgetRep == null || widgetRep.isEmpty() || !(row instanceof Map<?, ?> map)) {
+            return row;
+        }
+        return widgetRep.equals(map.get("rep_id")) ? row : null;
+    }
+
     @SuppressWarnings("unchecked")
     public Map<String, Object> found(Object row, List<Map<String, Object>> events) {
         if (!(row instanceof Map<?, ?> map)) {

@@ -27,7 +27,16 @@ public class Operations {
     public enum Access { OPEN, CRM, ADMIN, REFUSED }
 
     /** What the gate needs to know about one operation. */
-    public record Operation(String id, Access access, List<String> consumes, int maxBodyBytes) {
+    /**
+     * One operation: {@code widget} when its {@code security} also lists {@code widgetToken}, so a browser widget's
+     * token (bound to one rep) is accepted besides the key; {@code path} is its template, for the rep id in it.
+     */
+    public record Operation(String id, Access access, List<String> consumes, int maxBodyBytes, boolean widget,
+                            String path) {
+        Operation(String id, Access access, List<String> consumes, int maxBodyBytes) {
+            this(id, access, consumes, maxBodyBytes, false, null);
+        }
+
         public boolean takesBody() {
             return !consumes.isEmpty();
         }
@@ -40,6 +49,7 @@ public class Operations {
 
     static final String CRM_KEY = "crmKey";
     static final String ADMIN_KEY = "adminKey";
+    static final String WIDGET_TOKEN = "widgetToken";
     /** Ordinary request bodies (a click, a token import) are small. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
     /** Dialpad's call objects can carry transcripts and link lists. */
@@ -94,16 +104,23 @@ public class Operations {
                         ? List.of(verb.getConsumes().toLowerCase(Locale.ROOT).replace(" ", "").split(","))
                         : verb.getType() != null ? List.of("application/json") : List.of();
                 int max = EVENTS_OPERATION.equals(verb.getId()) ? MAX_EVENT_BYTES : MAX_BODY_BYTES;
-                table.put(key(verb.asVerb(), path), new Operation(verb.getId(), access(secured, verb), consumes, max));
+                Access access = access(secured, verb);
+                // A widget token only ever adds to a CRM operation: never to an admin one, never to an open one.
+                boolean widget = access == Access.CRM && keys(verb).contains(WIDGET_TOKEN);
+                table.put(key(verb.asVerb(), path), new Operation(verb.getId(), access, consumes, max, widget, path));
             }
         }
         byMethodAndPath = Map.copyOf(table);
         return byMethodAndPath;
     }
 
-    private static Access access(boolean securedBlock, VerbDefinition verb) {
-        List<String> keys = verb.getSecurity() == null ? List.of()
+    private static List<String> keys(VerbDefinition verb) {
+        return verb.getSecurity() == null ? List.of()
                 : verb.getSecurity().stream().map(SecurityDefinition::getKey).toList();
+    }
+
+    private static Access access(boolean securedBlock, VerbDefinition verb) {
+        List<String> keys = keys(verb);
         if (keys.contains(ADMIN_KEY)) {
             return Access.ADMIN;
         }

@@ -8,11 +8,21 @@ import java.io.InputStreamReader;
 import java.io.BufferedReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.net.URLDecoder;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -23,6 +33,8 @@ import org.clicktocall.security.Operations.Access;
 import org.clicktocall.security.Operations.Operation;
 import org.clicktocall.web.ErrorBodies;
 import org.clicktocall.web.TomcatLimits;
+import org.clicktocall.widget.WidgetTokens;
+import org.clicktocall.widget.WidgetTokens.WidgetRep;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriUtils;
@@ -36,21 +48,33 @@ import org.springframework.web.util.UriUtils;
  * once, and at most {@code keyless-body-readers-per-client} from one address, so clients that trickle a body cannot
  * take the threads that clicks and probes need, nor all the readers Dialpad's events need; beyond that the answer
  * is an immediate 503.
+ *
+ * <p>An operation whose {@code security} lists {@code widgetToken} also takes a browser widget's token
+ * ({@code Authorization: Bearer}, see {@link WidgetTokens}) in place of the key. Such a request acts for the token's
+ * rep only: a {@code rep_id} in the path or the JSON body that names another rep is a 403, a body without one gets
+ * the token's, and the route learns the rep from the {@value #WIDGET_REP_HEADER} header, which only this gate sets.
  */
 @Component
 public class RequestGate {
 
+    /** Set by the gate (never by a client) to the verified rep of a widget token. */
+    public static final String WIDGET_REP_HEADER = "X-Widget-Rep";
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
     private final ApiKeys apiKeys;
+    private final WidgetTokens widgetTokens;
     private final long bodyTimeoutNanos;
     private final Semaphore keylessReaders;
     private final int keylessReadersPerClient;
     private final Map<String, Integer> keylessReadsByClient = new ConcurrentHashMap<>();
 
-    public RequestGate(ApiKeys apiKeys,
+    public RequestGate(ApiKeys apiKeys, WidgetTokens widgetTokens,
                        @Value("${calls.http.body-timeout:5s}") Duration bodyTimeout,
                        @Value("${calls.http.keyless-body-readers:16}") int keylessBodyReaders,
                        @Value("${calls.http.keyless-body-readers-per-client:4}") int keylessBodyReadersPerClient) {
         this.apiKeys = apiKeys;
+        this.widgetTokens = widgetTokens;
         this.bodyTimeoutNanos = bodyTimeout.toNanos();
         this.keylessReaders = new Semaphore(keylessBodyReaders);
         this.keylessReadersPerClient = keylessBodyReadersPerClient;
@@ -62,8 +86,25 @@ public class RequestGate {
         if (operation.access() == Access.REFUSED) {
             return refuse(request, response, 403, "forbidden", "This endpoint is not open to any key");
         }
-        if (operation.access() != Access.OPEN) {
-            ApiKeys.Role role = apiKeys.roleOf(request.getHeader(ApiRequestFilter.API_KEY_HEADER));
+        WidgetRep widgetRep = null;
+        String presentedKey = request.getHeader(ApiRequestFilter.API_KEY_HEADER);
+        String bearer = bearer(request.getHeader("Authorization"));
+        if (operation.widget() && (presentedKey == null || presentedKey.isEmpty()) && bearer != null) {
+            widgetRep = widgetTokens.verify(bearer);
+            if (widgetRep == null) {
+                return refuse(request, response, 401, "unauthorized", "Missing, invalid or expired widget token");
+            }
+            // Browsers always send Origin across origins: a token used from another page than its own is refused.
+            String origin = request.getHeader("Origin");
+            if (origin != null && !origin.equalsIgnoreCase(widgetRep.origin())) {
+                return refuse(request, response, 403, "forbidden", "This widget token was issued for another origin");
+            }
+            String pathRep = pathVariable(operation.path(), request.getRequestURI(), "{rep_id}");
+            if (pathRep != null && !pathRep.equals(widgetRep.repId())) {
+                return refuse(request, response, 403, "forbidden", "A widget token acts for its own rep only");
+            }
+        } else if (operation.access() != Access.OPEN) {
+            ApiKeys.Role role = apiKeys.roleOf(presentedKey);
             if (role == ApiKeys.Role.NONE) {
                 return refuse(request, response, 401, "unauthorized",
                         "Missing or invalid " + ApiRequestFilter.API_KEY_HEADER + " header");
@@ -73,7 +114,7 @@ public class RequestGate {
             }
         }
         if (!ApiRequestFilter.declaresBody(request)) {
-            return new DecodedPathRequest(request);
+            return withWidgetRep(new DecodedPathRequest(request), widgetRep);
         }
         if (!operation.takesBody()) {
             return refuse(request, response, 400, "body_not_allowed", "This endpoint takes no request body");
@@ -96,7 +137,13 @@ public class RequestGate {
             if (body == null) {
                 return tooLarge(request, response, limit);
             }
-            return new BufferedBodyRequest(new DecodedPathRequest(request), body);
+            if (widgetRep != null) {
+                body = ownRepBody(body, widgetRep);
+                if (body == null) {
+                    return refuse(request, response, 403, "forbidden", "A widget token acts for its own rep only");
+                }
+            }
+            return withWidgetRep(new BufferedBodyRequest(new DecodedPathRequest(request), body), widgetRep);
         } catch (SlowBodyException | IOException e) {
             return refuse(request, response, 408, "request_timeout",
                     "The request body did not arrive within " + bodyTimeoutNanos / 1_000_000_000 + " s");
@@ -127,6 +174,95 @@ public class RequestGate {
     private void endKeylessRead(String client) {
         keylessReadsByClient.computeIfPresent(client, (address, reading) -> reading <= 1 ? null : reading - 1);
         keylessReaders.release();
+    }
+
+    private static String bearer(String authorization) {
+        if (authorization == null || authorization.length() < 8
+                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    /** The value of {@code variable} (e.g. {rep_id}) in {@code uri}, matched segment by segment to the template. */
+    static String pathVariable(String template, String uri, String variable) {
+        if (template == null || !template.contains(variable)) {
+            return null;
+        }
+        String[] names = template.split("/", -1);
+        String[] values = uri.split("/", -1);
+        if (names.length != values.length) {
+            return null;
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(variable)) {
+                return URLDecoder.decode(values[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The body with the token's rep as its rep_id (added when absent), or null when it names another rep. A body
+     * that is not a JSON object is passed on as it is: the route refuses it with its own 400.
+     */
+    private static byte[] ownRepBody(byte[] body, WidgetRep rep) {
+        JsonNode json;
+        try {
+            json = STRICT.readTree(body);
+        } catch (IOException notJson) {
+            return body;
+        }
+        if (!(json instanceof ObjectNode object)) {
+            return body;
+        }
+        JsonNode given = object.get("rep_id");
+        if (given == null || given.isNull()) {
+            object.put("rep_id", rep.repId());
+            try {
+                return STRICT.writeValueAsBytes(object);
+            } catch (IOException e) {
+                return body;
+            }
+        }
+        return given.isTextual() && given.asText().equals(rep.repId()) ? body : null;
+    }
+
+    /** Hands the verified rep to the route; a client's own {@value #WIDGET_REP_HEADER} never gets through. */
+    private static HttpServletRequest withWidgetRep(HttpServletRequest request, WidgetRep rep) {
+        if (rep == null && request.getHeader(WIDGET_REP_HEADER) == null) {
+            return request;
+        }
+        return new HttpServletRequestWrapper(request) {
+            @Override
+            public String getHeader(String name) {
+                return WIDGET_REP_HEADER.equalsIgnoreCase(name) ? (rep == null ? null : rep.repId()) : super.getHeader(name);
+            }
+
+            @Override
+            public Enumeration<String> getHeaders(String name) {
+                if (WIDGET_REP_HEADER.equalsIgnoreCase(name)) {
+                    return Collections.enumeration(rep == null ? List.of() : List.of(rep.repId()));
+                }
+                return super.getHeaders(name);
+            }
+
+            @Override
+            public Enumeration<String> getHeaderNames() {
+                List<String> names = new java.util.ArrayList<>();
+                for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
+                    String name = e.nextElement();
+                    if (!WIDGET_REP_HEADER.equalsIgnoreCase(name)) {
+                        names.add(name);
+                    }
+                }
+                if (rep != null) {
+                    names.add(WIDGET_REP_HEADER);
+                }
+                return Collections.enumeration(names);
+            }
+        };
     }
 
     private static HttpServletRequest tooLarge(HttpServletRequest request, HttpServletResponse response, int limit)

@@ -55,7 +55,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "dialpad.oauth.client-id=test-client-id",
         "dialpad.oauth.client-secret=" + ServiceTest.CLIENT_SECRET,
         "dialpad.oauth.redirect-uri=https://ctc.example.com/oauth/dialpad/callback",
-        "dialpad.oauth.return-url=https://crm.example.com/settings/dialpad"})
+        "dialpad.oauth.return-url=https://crm.example.com/settings/dialpad",
+        "widget.token-secret=" + ServiceTest.WIDGET_SECRET})
 public abstract class ServiceTest {
 
     /**
@@ -71,6 +72,8 @@ public abstract class ServiceTest {
             + "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration";
     public static final String CRM_KEY = "test-crm-key-0123456789abcdef";
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+    public static final String WIDGET_ORIGIN = "https://crm.example.com";
+    public static final String WIDGET_SECRET = "test-widget-secret-0123456789abcdef0123";
     public static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef0123";
     public static final String DIALPAD_ADMIN_API_KEY = "FAKE-DIALPAD-COMPANY-KEY-77aa";
     public static final String CLIENT_SECRET = "FAKE-CLIENT-SECRET-31c9";
@@ -84,10 +87,13 @@ public abstract class ServiceTest {
     private static final java.util.concurrent.atomic.AtomicLong SPARE_DIALPAD_USER_IDS =
             new java.util.concurrent.atomic.AtomicLong(9_000_000_000_000_000L);
     protected static final WireMockServer DIALPAD = new WireMockServer(options().dynamicPort());
+    /** The browser tests' CRM page origin (WireMock serves the page); the API itself is at 127.0.0.1. */
+    protected static final String CRM_PAGE_ORIGIN;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static {
         DIALPAD.start();
+        CRM_PAGE_ORIGIN = "http://localhost:" + DIALPAD.port();
     }
 
     /**
@@ -97,6 +103,8 @@ public abstract class ServiceTest {
     @DynamicPropertySource
     static void dialpadAndDataFolder(DynamicPropertyRegistry registry) throws IOException {
         registry.add("dialpad.base-url", () -> "${test.dialpad-base-url:" + DIALPAD.baseUrl() + "}");
+        // The CRM's origin for the HTTP tests, and a page WireMock serves for the browser tests.
+        registry.add("widget.allowed-origins", () -> WIDGET_ORIGIN + "," + CRM_PAGE_ORIGIN);
         dataFolder(registry);
     }
 

@@ -1,0 +1,81 @@
+// Types for /widget/dialpad-call.js (classic script: window.DialpadCall; module: /widget/dialpad-call.mjs).
+
+export type Channel = "cti" | "api" | "tel" | "dialpad-app" | "none";
+
+/** The answer of POST /widget/sessions, or just its token. Called again once when the service answers 401. */
+export type TokenSource = () => string | { token: string } | Promise<string | { token: string }>;
+
+export interface InitOptions {
+  /** Where this service is, e.g. "https://calls.example.com"; "" for the page's own origin. */
+  apiBase: string;
+  getToken: TokenSource;
+  /** Dialpad's Mini Dialer (CTI): embedded from https://dialpad.com/apps/<clientId>. */
+  cti?: { clientId: string; container?: HTMLElement } | null;
+  /** What to open when nothing was dialled: a tel: link (default), the Dialpad app, or nothing. */
+  fallback?: "tel" | "dialpad" | "none";
+  /** true: the widget's own toasts; false: none; an element: toasts are rendered inside it. */
+  toasts?: boolean | HTMLElement;
+  /** Opens a tel:/dialpad: link (default: a click on a hidden link). */
+  openLink?: (href: string) => void;
+}
+
+export interface CallOptions { to: string; contactId?: string; dealId?: string; externalId?: string; }
+
+export interface CallResult {
+  channel: Channel;
+  callId: string | null;
+  /** initiated, unconfirmed, fallback, failed, unknown, or a later call state for a repeated click. */
+  status: string;
+  reason: string | null;
+  message: string | null;
+}
+
+export interface StatusEvent { callId?: string; channel?: "cti"; status: string; durationMs?: number | null; payload?: unknown; }
+
+export interface EventMap {
+  ready: { cti: boolean; ctiSignedIn: boolean };
+  "cti:auth": { signedIn: boolean; userId?: string | number };
+  "call:start": { to: string; contactId?: string | null; dealId?: string | null; idempotencyKey: string };
+  "call:initiated": CallResult;
+  "call:fallback": CallResult;
+  "call:failed": CallResult;
+  "call:status": StatusEvent;
+  connection: Connection;
+  error: { where: string; status?: number; error?: unknown };
+}
+
+export interface Connection { rep_id: string; connected: boolean; status: "active" | "expired" | "disconnected"; [k: string]: unknown; }
+
+export interface Widget {
+  readonly ready: Promise<{ cti: boolean; ctiSignedIn: boolean }>;
+  call(options: CallOptions): Promise<CallResult>;
+  on<K extends keyof EventMap>(name: K, fn: (detail: EventMap[K]) => void): Widget;
+  off<K extends keyof EventMap>(name: K, fn: (detail: EventMap[K]) => void): Widget;
+  /** Wires every [data-dialpad-call] under root (data-to, data-contact-id, data-deal-id, data-external-id). */
+  bind(root?: ParentNode): Widget;
+  hangUp(callId: string): Promise<boolean>;
+  destroy(): void;
+}
+
+export interface SettingsPanel { refresh(): Promise<Connection>; ready: Promise<Connection>; }
+
+export interface DialpadCallApi {
+  readonly version: string;
+  init(options: InitOptions): Widget;
+  mountSettings(element: HTMLElement, options: { apiBase: string; getToken: TokenSource;
+                                                 openWindow?: (url: string) => void }): SettingsPanel;
+}
+
+export declare const DialpadCall: DialpadCallApi;
+export default DialpadCall;
+
+declare global {
+  interface Window { DialpadCall: DialpadCallApi; }
+  /** DOM events: document.addEventListener("dialpad-call:call:initiated", e => e.detail) */
+  interface DocumentEventMap {
+    "dialpad-call:call:initiated": CustomEvent<CallResult>;
+    "dialpad-call:call:fallback": CustomEvent<CallResult>;
+    "dialpad-call:call:failed": CustomEvent<CallResult>;
+    "dialpad-call:call:status": CustomEvent<StatusEvent>;
+  }
+}

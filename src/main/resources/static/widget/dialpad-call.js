@@ -1,0 +1,353 @@
+/*
+ * dialpad-call.js: the browser half of Dialpad click-to-call. No dependencies; works as a classic <script>
+ * (defines window.DialpadCall) and as an ES module (import it for its side effect, or import dialpad-call.mjs for
+ * named exports). The page never holds an API key: getToken() returns a widget token from POST /widget/sessions,
+ * which the CRM's backend asks for.
+ *
+ * One decision per click, never a blind cascade: CTI when Dialpad's embedded dialer said the rep is signed in,
+ * else POST /calls (one Idempotency-Key per click); a tel:/Dialpad-app link only when nothing was dialled.
+ */
+(function (global) {
+  "use strict";
+  var CTI_ORIGIN = "https://dialpad.com";
+  var CTI_API = "opencti_dialpad";
+  var TERMINAL = { ended: 1, missed: 1, voicemail: 1, rejected: 1, hangup: 1, canceled: 1, unknown: 1, fallback: 1 };
+  var POLL_MS = 2000;
+  var POLL_LIMIT_MS = 10 * 60 * 1000;
+
+  function uuid() {
+    if (global.crypto && global.crypto.randomUUID) return global.crypto.randomUUID();
+    var b = global.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  /** The rep a widget token speaks for (its JWT subject); the server checks the signature, this only reads it. */
+  function repOf(token) {
+    try {
+      var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(atob(part + "===".slice((part.length + 3) % 4))).sub;
+    } catch (e) { return null; }
+  }
+
+  /** Calls the service with the widget token; asks getToken() once more on a 401. */
+  function Client(apiBase, getToken) {
+    var token = null;
+    function fresh() {
+      return Promise.resolve(getToken()).then(function (t) {
+        token = t && typeof t === "object" ? t.token : t;
+        if (!token) throw new Error("getToken() returned no token");
+        return token;
+      });
+    }
+    this.rep = function () { return (token ? Promise.resolve(token) : fresh()).then(repOf); };
+    this.request = function (method, path, body, headers) {
+      function send(t) {
+        var h = { Authorization: "Bearer " + t };
+        if (body !== undefined) h["Content-Type"] = "application/json";
+        for (var k in headers || {}) h[k] = headers[k];
+        return fetch((apiBase || "") + path, {
+          method: method, headers: h, credentials: "omit", mode: "cors",
+          body: body === undefined ? undefined : JSON.stringify(body)
+        });
+      }
+      return (token ? Promise.resolve(token) : fresh()).then(send).then(function (r) {
+        return r.status === 401 ? fresh().then(send) : r;
+      }).then(function (r) {
+        return r.text().then(function (text) {
+          var json = null;
+          try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON: status decides */ }
+          return { status: r.status, json: json || {}, retryAfter: r.headers.get("Retry-After") };
+        });
+      });
+    };
+  }
+
+  // ---- toasts ---------------------------------------------------------------------------------------------
+  var STYLE = ".dpc-toasts{position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;flex-direction:column;gap:8px;font:14px system-ui,sans-serif}"
+    + ".dpc-toast{background:#1f2430;color:#fff;padding:10px 14px;border-radius:6px;min-width:240px;max-width:360px;box-shadow:0 2px 8px #0004}"
+    + ".dpc-toast b{display:block;margin-bottom:2px}.dpc-toast a{color:#9cf}.dpc-toast.dpc-error{background:#8a1c1c}";
+
+  function Toasts(option) {
+    var box = null;
+    this.show = function (kind, title, message, link) {
+      if (option === false) return;
+      if (!box) {
+        if (option && option.nodeType === 1) { box = option; } else {
+          var style = document.createElement("style"); style.textContent = STYLE; document.head.appendChild(style);
+          box = document.createElement("div"); box.className = "dpc-toasts"; document.body.appendChild(box);
+        }
+        box.setAttribute("role", "status"); box.setAttribute("aria-live", "polite");
+      }
+      var el = document.createElement("div");
+      el.className = "dpc-toast dpc-" + kind;
+      el.setAttribute("data-dialpad-toast", kind);
+      var b = document.createElement("b"); b.textContent = title; el.appendChild(b);
+      el.appendChild(document.createTextNode(message));
+      if (link) {
+        el.appendChild(document.createTextNode(" "));
+        var a = document.createElement("a"); a.href = link.href; a.textContent = link.text; el.appendChild(a);
+      }
+      box.appendChild(el);
+      setTimeout(function () { if (el.parentNode) el.parentNode.removeChild(el); }, kind === "error" ? 12000 : 8000);
+    };
+    this.destroy = function () { if (box && box.className === "dpc-toasts" && box.parentNode) box.parentNode.removeChild(box); };
+  }
+
+  /** What a reason asks the rep to do, for failure toasts. */
+  function advice(reason, retryAfter) {
+    switch (reason) {
+      case "not_connected": return "Connect Dialpad in your settings to call through Dialpad.";
+      case "unauthorized": case "forbidden": return "Reconnect Dialpad in your settings.";
+      case "rate_limited": case "budget_exceeded": return "Try again in " + (retryAfter || 60) + " s.";
+      case "user_busy": return "You are on another Dialpad call.";
+      case "dialpad_unavailable": case "dialpad_rejected": return "Dialpad is not answering; try again shortly.";
+      default: return "";
+    }
+  }
+
+  // ---- the widget -----------------------------------------------------------------------------------------
+  function Widget(options) {
+    var self = this;
+    var listeners = {};
+    var client = new Client(options.apiBase, options.getToken);
+    var toasts = new Toasts(options.toasts === undefined ? true : options.toasts);
+    var fallback = options.fallback || "tel";
+    var cti = options.cti || null;
+    var frame = null, ctiSignedIn = false, destroyed = false;
+    var bound = [], polls = {};
+    var openLink = options.openLink || function (href) {
+      var a = document.createElement("a"); a.href = href; a.rel = "noopener"; a.style.display = "none";
+      document.body.appendChild(a); a.click(); a.parentNode.removeChild(a);
+    };
+
+    function emit(name, detail) {
+      (listeners[name] || []).slice().forEach(function (fn) { try { fn(detail); } catch (e) { console.error(e); } });
+      document.dispatchEvent(new CustomEvent("dialpad-call:" + name, { detail: detail }));
+    }
+    self.on = function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); return self; };
+    self.off = function (name, fn) {
+      listeners[name] = (listeners[name] || []).filter(function (f) { return f !== fn; }); return self;
+    };
+
+    // CTI: Dialpad's Mini Dialer in an iframe; messages only to and from that frame at its exact origin.
+    function post(method, payload) {
+      if (frame && frame.contentWindow) {
+        frame.contentWindow.postMessage({ api: CTI_API, version: "1.0", method: method, payload: payload }, CTI_ORIGIN);
+      }
+    }
+    function onMessage(event) {
+      if (!frame || event.origin !== CTI_ORIGIN || event.source !== frame.contentWindow) return;
+      var m = event.data;
+      if (!m || m.api !== CTI_API) return;
+      if (m.method === "user_authentication") {
+        ctiSignedIn = !!(m.payload && m.payload.user_authenticated);
+        emit("cti:auth", { signedIn: ctiSignedIn, userId: m.payload && m.payload.user_id });
+      } else if (m.method === "call_ringing") {
+        emit("call:status", { channel: "cti", status: "ringing", payload: m.payload });
+      }
+    }
+    var ctiLoaded = Promise.resolve();
+    if (cti && cti.clientId) {
+      frame = document.createElement("iframe");
+      frame.src = CTI_ORIGIN + "/apps/" + encodeURIComponent(cti.clientId);
+      frame.title = "Dialpad";
+      frame.allow = "microphone; speaker-selection; autoplay; camera; display-capture; hid";
+      frame.style.cssText = "width:100%;height:100%;min-height:400px;border:0";
+      global.addEventListener("message", onMessage);
+      ctiLoaded = new Promise(function (resolve) {
+        frame.addEventListener("load", function () { post("enable_current_tab", {}); resolve(); });
+        setTimeout(resolve, 5000);
+      });
+      (cti.container || document.body).appendChild(frame);
+    }
+    self.ready = ctiLoaded.then(function () {
+      var detail = { cti: !!frame, ctiSignedIn: ctiSignedIn };
+      emit("ready", detail);
+      return detail;
+    });
+
+    /** Shows the click's toast and tells listeners: call:initiated, call:fallback or call:failed. */
+    function finish(result, kind, title, text, link) {
+      var event = result.fallback ? "call:fallback" : result.channel === "none" ? "call:failed" : "call:initiated";
+      delete result.fallback;
+      toasts.show(kind, title, text, link);
+      emit(event, result);
+      return result;
+    }
+
+    /** Nothing was dialled: the configured link, or none. */
+    function fellBack(to, telUri, reason, message, retryAfter) {
+      var number = (telUri || "").replace(/^tel:/, "") || to;
+      var channel = fallback === "dialpad" ? "dialpad-app" : fallback === "none" ? "none" : "tel";
+      var result = { channel: channel, callId: null, status: "fallback", reason: reason, message: message, fallback: true };
+      var extra = advice(reason, retryAfter);
+      if (channel === "none") {
+        return finish(result, "error", "Call not placed", (message || "Dialpad could not place the call.") + " " + extra);
+      }
+      openLink(channel === "tel" ? "tel:" + number : "dialpad://" + number);
+      return finish(result, "info", "Opening Phone", "Calling " + number + "\u2026 " + extra);
+    }
+
+    function watch(callId) {
+      var started = Date.now(), last = null;
+      function tick() {
+        if (destroyed || !polls[callId]) return;
+        client.request("GET", "/calls/" + encodeURIComponent(callId)).then(function (r) {
+          if (r.status !== 200) return;
+          var s = r.json.status;
+          if (s !== last) {
+            last = s;
+            emit("call:status", { callId: callId, status: s, durationMs: r.json.duration_ms || null });
+          }
+          if (TERMINAL[s]) delete polls[callId];
+        }).catch(function () { /* the next tick tries again */ }).then(function () {
+          if (polls[callId] && Date.now() - started < POLL_LIMIT_MS) polls[callId] = setTimeout(tick, POLL_MS);
+          else delete polls[callId];
+        });
+      }
+      polls[callId] = setTimeout(tick, POLL_MS);
+    }
+
+    self.call = function (opts) {
+      var to = String(opts.to || "").trim();
+      var body = { to_number: to };
+      if (opts.contactId) body.contact_id = String(opts.contactId);
+      if (opts.dealId) body.deal_id = String(opts.dealId);
+      if (opts.externalId) body.external_id = String(opts.externalId);
+      var key = uuid();   // one per click: a retry of this click is the same call
+      emit("call:start", { to: to, contactId: opts.contactId, dealId: opts.dealId, idempotencyKey: key });
+
+      if (frame && ctiSignedIn) {
+        post("initiate_call", { phone_number: to, custom_data: JSON.stringify(body) });
+        body.channel = "cti";
+        // Logged after the fact; the dial itself already happened in Dialpad's dialer.
+        var logged = client.request("POST", "/calls", body, { "Idempotency-Key": key }).then(function (r) {
+          if (r.status >= 300) emit("error", { where: "log-cti-call", status: r.status, error: r.json.error });
+          return r.json.id || null;
+        }, function () { return null; });
+        return logged.then(function (id) {
+          return finish({ channel: "cti", callId: id, status: "initiated", reason: null,
+            message: "Calling " + to + " via Dialpad" }, "info", "Call Initiated", "Calling " + to + " via Dialpad");
+        });
+      }
+
+      function attempt(retried) {
+        return client.request("POST", "/calls", body, { "Idempotency-Key": key }).catch(function (e) {
+          if (global.navigator && navigator.onLine === false) return { offline: true };
+          // The request may have reached the service: ask again with the same key, which cannot dial twice.
+          if (!retried) return new Promise(function (r) { setTimeout(r, 500); }).then(function () { return attempt(true); });
+          return { network: true };
+        });
+      }
+      return attempt(false).then(function (r) {
+        var a = r.json || {};
+        if (r.offline) return fellBack(to, null, "offline", "You are offline.");
+        if (r.network) {
+          return finish({ channel: "none", callId: null, status: "unknown", reason: "network",
+            message: "The call service did not answer; Dialpad may still ring." }, "error", "Call status unknown",
+            "Dialpad may still ring your phone for " + to + ". If it does not, call from your phone:",
+            { href: "tel:" + to, text: to });
+        }
+        if (r.status === 201 || r.status === 200) {
+          if (a.action === "tel") return fellBack(to, a.tel_uri, a.reason, a.message, a.retry_after_seconds);
+          var result = { channel: "api", callId: a.id, status: a.status, reason: a.reason || null, message: a.message };
+          if (a.id) watch(a.id);
+          if (a.action === "unconfirmed") {
+            return finish(result, "error", "Call status unknown", (a.message || "Dialpad may still ring your phone.")
+              + " If it does not ring, call by hand:", { href: a.tel_uri || "tel:" + to, text: to });
+          }
+          return finish(result, "info", "Call Initiated", "Calling " + (a.to_number || to) + " via Dialpad");
+        }
+        if (r.status === 503 && a.tel_uri) {
+          return fellBack(to, a.tel_uri, (a.error && a.error.code) || "unavailable", a.error && a.error.message,
+            r.retryAfter);
+        }
+        var err = a.error || {};
+        var failed = { channel: "none", callId: null, status: "failed", reason: err.code || "http_" + r.status,
+          message: err.message || "The call could not be placed." };
+        emit("error", { where: "call", status: r.status, error: err });
+        if (r.status >= 500) {
+          return finish(failed, "error", "Call status unknown", "Dialpad may still ring your phone for " + to
+            + ". If it does not, call from your phone:", { href: "tel:" + to, text: to });
+        }
+        return finish(failed, "error", "Call failed", failed.message);
+      });
+    };
+
+    /** Every [data-dialpad-call] under root: one click, one call; the button is disabled while it starts. */
+    self.bind = function (root) {
+      var els = (root || document).querySelectorAll("[data-dialpad-call]");
+      Array.prototype.forEach.call(els, function (el) {
+        if (el.__dialpadCall) return;
+        var handler = function (ev) {
+          ev.preventDefault();
+          if (el.__dialpadBusy) return;
+          el.__dialpadBusy = true; el.disabled = true; el.setAttribute("aria-busy", "true");
+          self.call({ to: el.getAttribute("data-to"), contactId: el.getAttribute("data-contact-id"),
+            dealId: el.getAttribute("data-deal-id"), externalId: el.getAttribute("data-external-id") })
+            .catch(function (e) { emit("error", { where: "call", error: String(e) }); })
+            .then(function () { el.__dialpadBusy = false; el.disabled = false; el.removeAttribute("aria-busy"); });
+        };
+        el.__dialpadCall = handler; el.addEventListener("click", handler); bound.push(el);
+      });
+      return self;
+    };
+
+    self.hangUp = function (callId) {
+      return client.request("PUT", "/calls/" + encodeURIComponent(callId) + "/hangup").then(function (r) {
+        if (r.status >= 300) { emit("error", { where: "hangUp", status: r.status, error: r.json.error }); return false; }
+        return true;
+      });
+    };
+
+    self.destroy = function () {
+      destroyed = true;
+      global.removeEventListener("message", onMessage);
+      if (frame && frame.parentNode) frame.parentNode.removeChild(frame);
+      bound.forEach(function (el) { el.removeEventListener("click", el.__dialpadCall); delete el.__dialpadCall; });
+      Object.keys(polls).forEach(function (id) { clearTimeout(polls[id]); });
+      polls = {}; bound = []; listeners = {}; toasts.destroy();
+    };
+  }
+
+  /** The rep's settings panel: connection status, Connect and Disconnect. */
+  function mountSettings(element, options) {
+    var client = new Client(options.apiBase, options.getToken);
+    element.innerHTML = "";
+    var status = document.createElement("span"); status.setAttribute("data-dialpad-status", "");
+    var connect = document.createElement("button"); connect.type = "button"; connect.textContent = "Connect Dialpad";
+    var disconnect = document.createElement("button"); disconnect.type = "button"; disconnect.textContent = "Disconnect";
+    element.appendChild(status); element.appendChild(connect); element.appendChild(disconnect);
+    function show(c) {
+      status.textContent = c.connected ? "Dialpad connected" : "Dialpad not connected (" + (c.status || "disconnected") + ")";
+      connect.hidden = !!c.connected; disconnect.hidden = !c.connected;
+      element.dispatchEvent(new CustomEvent("dialpad-call:connection", { detail: c, bubbles: true }));
+      return c;
+    }
+    function path(rep, tail) { return "/reps/" + encodeURIComponent(rep) + "/dialpad" + (tail || ""); }
+    function refresh() {
+      return client.rep().then(function (rep) { return client.request("GET", path(rep)); })
+        .then(function (r) { return show(r.json); });
+    }
+    connect.addEventListener("click", function () {
+      client.rep().then(function (rep) { return client.request("POST", path(rep, "/connect")); }).then(function (r) {
+        if (r.json.authorize_url) (options.openWindow || function (u) { global.open(u, "_blank", "noopener"); })(r.json.authorize_url);
+        else status.textContent = (r.json.error && r.json.error.message) || "Cannot connect now";
+      });
+    });
+    disconnect.addEventListener("click", function () {
+      client.rep().then(function (rep) { return client.request("DELETE", path(rep)); }).then(function (r) { show(r.json); });
+    });
+    var ready = refresh();
+    return { refresh: refresh, ready: ready };
+  }
+
+  var DialpadCall = {
+    version: "1.0.0",
+    init: function (options) { return new Widget(options || {}); },
+    mountSettings: mountSettings
+  };
+  global.DialpadCall = DialpadCall;
+})(typeof window !== "undefined" ? window : globalThis);
