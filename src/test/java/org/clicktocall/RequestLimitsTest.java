@@ -81,9 +81,9 @@ class RequestLimitsTest extends ServiceTest {
     }
 
     @Test
-    void formsUploadsAndMadeUpCharsetsAreRefusedBeforeAnythingIsRead() throws IOException {
-        for (String type : new String[] {"multipart/form-data; boundary=x", "application/x-www-form-urlencoded",
-                "text/plain; charset=x-nope", "application/json; charset=\"nope\""}) {
+    void uploadsAndMadeUpCharsetsAreRefusedBeforeAnythingIsRead() throws IOException {
+        for (String type : new String[] {"multipart/form-data; boundary=x", "text/plain; charset=x-nope",
+                "application/json; charset=\"nope\""}) {
             for (String path : new String[] {"/dialpad/events", "/nowhere", "/actuator/health/liveness", "/calls"}) {
                 // a body announced and then trickled: an answer proves nothing waits for it
                 String answer = exchange("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + type

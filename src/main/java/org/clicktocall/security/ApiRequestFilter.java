@@ -59,8 +59,9 @@ public class ApiRequestFilter extends OncePerRequestFilter {
                 return;
             }
             String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
-            if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
-                RequestGate.refuse(request, response, 415, "unsupported_media_type", "Forms and uploads are not accepted");
+            // (plain forms are bounded by Tomcat's 16 KB form limit and read only where asked for: the demo's token endpoint)
+            if (type.startsWith("multipart/")) {
+                RequestGate.refuse(request, response, 415, "unsupported_media_type", "Uploads are not accepted");
                 return;
             }
             if (!RequestGate.knownCharset(request.getContentType())) {
