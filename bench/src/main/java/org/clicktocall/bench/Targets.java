@@ -1,7 +1,7 @@
 package org.clicktocall.bench;
 
 /**
- * The figures each scenario is checked against (issue 11's table where it sets one; the earlier issues' targets
+ * The figures each scenario is checked against (the current performance targets where they set one; the earlier targets
  * elsewhere), and the service limits the scenarios are built around.
  */
 final class Targets {
@@ -9,7 +9,7 @@ final class Targets {
     private Targets() {
     }
 
-    // ----- issue 11: same machine, same run as the floor --------------------------------------------------------
+    // ----- current targets: same machine, same run as the floor --------------------------------------------------------
     /** happy: the service's clicks/s ÷ the floor's clicks/s. */
     static final double HAPPY_MIN_RATIO_TO_FLOOR = 0.93;
     /** happy: p99 service − p99 floor. */
@@ -21,10 +21,10 @@ final class Targets {
     /** The harness measures the service, not itself: the load generator's CPU per request. */
     static final double GENERATOR_MAX_CPU_MS_PER_REQUEST = 0.1;
     static final double FOOTPRINT_MAX_START_S = 4;
-    /** 300 MB (decimal, as the issue writes it) in MiB, the unit /proc reports. */
+    /** 300 MB (decimal, as the target is written) in MiB, the unit /proc reports. */
     static final double FOOTPRINT_MAX_RSS_MIB = 300e6 / (1024 * 1024);
 
-    // ----- earlier targets, kept for the scenarios issue 11 does not restate ----------------------------------
+    // ----- earlier targets, kept for the scenarios the current ones do not restate ----------------------------------
     static final double LIGHT_MAX_ADDED_P50_MS = 2;
     static final double LIGHT_MAX_ADDED_P99_MS = 5;
     static final double FAILURE_MAX_FALLBACK_P99_MS = 5;
