@@ -36,6 +36,7 @@ class DialpadOptionsTest extends ServiceTest {
         Answer answer = send("GET", "/reps/" + REP + "/dialpad/options", null, "X-API-Key", CRM_KEY);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        System.out.println("README options: " + answer.body());
         assertThat(answer.json().get("caller_ids").findValuesAsText("number"))
                 .containsExactly("+14155550100", "+14155550101", "+14155550199", "+14155550150");
         assertThat(answer.json().get("caller_ids").get(3).get("group").asText()).isEqualTo("Sales");
@@ -52,11 +53,13 @@ class DialpadOptionsTest extends ServiceTest {
     void storesAChoiceDialpadListsAndRefusesOthers() {
         Answer saved = preferences("{\"outbound_caller_id\": \"+14155550150\", \"device_id\": \"dev-desk-1\"}");
         assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+        System.out.println("README preferences: " + saved.body());
         assertThat(saved.json().get("outbound_caller_id").asText()).isEqualTo("+14155550150");
         assertThat(stored()).containsEntry("outbound_caller_id", "+14155550150").containsEntry("device_id", "dev-desk-1");
 
         Answer wrongNumber = preferences("{\"outbound_caller_id\": \"+14155559999\"}");
         assertThat(wrongNumber.status()).isEqualTo(400);
+        System.out.println("README preferences-invalid: " + wrongNumber.body());
         assertThat(wrongNumber.json().at("/error/code").asText()).isEqualTo("invalid_caller_id");
         Answer wrongDevice = preferences("{\"device_id\": \"someone-elses\"}");
         assertThat(wrongDevice.status()).isEqualTo(400);

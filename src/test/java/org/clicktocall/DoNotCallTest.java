@@ -21,6 +21,7 @@ class DoNotCallTest extends ServiceTest {
     void addsNormalisesListsAndRemovesNumbers() {
         Answer added = admin("PUT", "/admin/do-not-call/(212)%20555-0100", "{\"reason\": \"asked not to be called\"}");
         assertThat(added.status()).isEqualTo(200);
+        System.out.println("README add-do-not-call: " + added.body());
         assertThat(added.json().get("number").asText()).isEqualTo("+12125550100");
         assertThat(added.json().get("created").asBoolean()).isTrue();
         assertThat(jdbc.queryForObject("SELECT reason FROM do_not_call WHERE number = '+12125550100'", String.class))
@@ -37,6 +38,7 @@ class DoNotCallTest extends ServiceTest {
         admin("PUT", "/admin/do-not-call/%2B12125550102", null);
         Answer first = admin("GET", "/admin/do-not-call?limit=2", null);
         assertThat(first.status()).isEqualTo(200);
+        System.out.println("README list-do-not-call: " + first.body());
         assertThat(numbers(first.json())).containsExactly("+12125550100", "+12125550101");
         assertThat(first.json().get("next").asText()).isEqualTo("+12125550101");
         Answer second = admin("GET", "/admin/do-not-call?limit=2&after=%2B12125550101", null);
@@ -45,6 +47,7 @@ class DoNotCallTest extends ServiceTest {
 
         Answer removed = admin("DELETE", "/admin/do-not-call/%2B12125550101", null);
         assertThat(removed.status()).isEqualTo(200);
+        System.out.println("README remove-do-not-call: " + removed.body());
         assertThat(removed.json().get("removed").asBoolean()).isTrue();
         assertThat(admin("DELETE", "/admin/do-not-call/%2B12125550101", null).status()).isEqualTo(404);
         assertThat(jdbc.queryForList("SELECT number FROM do_not_call ORDER BY number", String.class))
@@ -121,6 +124,7 @@ class DoNotCallTest extends ServiceTest {
         Answer answer = importCsv(csv);
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.json().at("/error/code").asText()).isEqualTo("invalid_rows");
+        System.out.println("README import-invalid: " + answer.body());
         assertThat(answer.json().at("/error/message").asText())
                 .contains("2 invalid rows", "line 4: number is not a phone number", "line 5: reason must be at most 200")
                 .doesNotContain("line 1", "line 3", "line 6");
@@ -128,6 +132,7 @@ class DoNotCallTest extends ServiceTest {
 
         Answer fixed = importCsv("+12125550100,ok\n\n+12125550101\n+12125550100,repeat\n");
         assertThat(fixed.json().get("added").asInt()).isEqualTo(2);
+        System.out.println("README import: " + fixed.body());
         assertThat(fixed.json().get("duplicates_in_file").asInt()).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT reason FROM do_not_call WHERE number = '+12125550100'", String.class))
                 .isEqualTo("ok");

@@ -25,6 +25,7 @@ class HangUpTest extends ServiceTest {
         Answer answer = hangUp(id);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        System.out.println("README hang-up: " + answer.body());
         assertThat(answer.json().get("id").asText()).isEqualTo(id);
         assertThat(answer.json().get("hangup_requested_at").asText()).isNotBlank();
         List<LoggedRequest> requests = dialpadRequests();
@@ -51,6 +52,7 @@ class HangUpTest extends ServiceTest {
 
         Answer over = hangUp(ended);
         assertThat(over.status()).isEqualTo(409);
+        System.out.println("README hang-up-over: " + over.body());
         assertThat(over.json().at("/error/code").asText()).isEqualTo("call_over");
         Answer none = hangUp(noDialpadId);
         assertThat(none.status()).isEqualTo(409);
