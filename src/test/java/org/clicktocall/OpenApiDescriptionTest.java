@@ -31,7 +31,9 @@ class OpenApiDescriptionTest extends ServiceTest {
         api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
                 operations.put(operation.getOperationId(), operation)));
 
-        assertThat(operations).containsOnlyKeys("create-call", "get-call", "list-calls", "import-dialpad-token",
+        assertThat(operations).containsOnlyKeys("create-call", "add-do-not-call", "remove-do-not-call",
+                "list-do-not-call", "import-do-not-call", "hang-up-call",
+                "get-dialpad-options", "set-dialpad-preferences", "get-call", "list-calls", "import-dialpad-token",
                 "receive-dialpad-event", "subscribe-to-call-events", "start-dialpad-connect", "finish-dialpad-connect",
                 "get-dialpad-connection", "disconnect-dialpad", "re-encrypt-tokens", "create-widget-session");
         operations.values().forEach(operation -> assertThat(operation.getSummary()).isNotBlank());

@@ -36,15 +36,20 @@ public class PhoneNumbers {
 
     /** The number in E.164, or a 400 {@code invalid_phone_number} naming what is wrong. */
     public String toE164(String raw) {
+        return toE164(raw, "to_number");
+    }
+
+    /** As {@link #toE164(String)}, the message naming {@code field} (e.g. the do-not-call list's "number"). */
+    public String toE164(String raw, String field) {
         PhoneNumber number;
         try {
             number = util.parse(raw, defaultRegion);
         } catch (NumberParseException e) {
-            throw invalid("to_number is not a phone number");
+            throw invalid(field + " is not a phone number");
         }
         boolean acceptable = strictness == Strictness.VALID ? util.isValidNumber(number) : util.isPossibleNumber(number);
         if (!acceptable) {
-            throw invalid("to_number is not a " + (strictness == Strictness.VALID ? "valid" : "possible")
+            throw invalid(field + " is not a " + (strictness == Strictness.VALID ? "valid" : "possible")
                     + " phone number for its country (default region " + defaultRegion + ")");
         }
         return util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);

@@ -54,9 +54,12 @@ public class Operations {
     public static final int MAX_BODY_BYTES = 16 * 1024;
     /** Dialpad's call objects can carry transcripts and link lists. */
     public static final int MAX_EVENT_BYTES = 256 * 1024;
+    /** A do-not-call import: 100,000 CSV rows of a number and a reason of up to ~60 characters (admin key only). */
+    public static final int MAX_IMPORT_BYTES = 8 * 1024 * 1024;
     /** The biggest body any operation takes: anything declaring more is refused before routing. */
-    public static final int LARGEST_BODY_BYTES = MAX_EVENT_BYTES;
+    public static final int LARGEST_BODY_BYTES = MAX_IMPORT_BYTES;
     private static final String EVENTS_OPERATION = "receive-dialpad-event";
+    private static final String IMPORT_OPERATION = "import-do-not-call";
 
     private final CamelContext camel;
     /** Built whole, then published at once: a request never sees a half-read table. */
@@ -103,7 +106,8 @@ public class Operations {
                 List<String> consumes = verb.getConsumes() != null
                         ? List.of(verb.getConsumes().toLowerCase(Locale.ROOT).replace(" ", "").split(","))
                         : verb.getType() != null ? List.of("application/json") : List.of();
-                int max = EVENTS_OPERATION.equals(verb.getId()) ? MAX_EVENT_BYTES : MAX_BODY_BYTES;
+                int max = EVENTS_OPERATION.equals(verb.getId()) ? MAX_EVENT_BYTES
+                        : IMPORT_OPERATION.equals(verb.getId()) ? MAX_IMPORT_BYTES : MAX_BODY_BYTES;
                 Access access = access(secured, verb);
                 // A widget token only ever adds to a CRM operation: never to an admin one, never to an open one.
                 boolean widget = access == Access.CRM && keys(verb).contains(WIDGET_TOKEN);

@@ -20,8 +20,17 @@ public final class DialpadSpec {
 
     /** Fails with the validator's messages when the request does not match Dialpad's spec. */
     public static void assertConforms(LoggedRequest request) {
-        SimpleRequest.Builder builder = new SimpleRequest.Builder(request.getMethod().getName(), request.getUrl())
+        String[] pathAndQuery = request.getUrl().split("\\?", 2);
+        SimpleRequest.Builder builder = new SimpleRequest.Builder(request.getMethod().getName(), pathAndQuery[0])
                 .withBody(request.getBodyAsString());
+        // The validator matches the path alone; query parameters are checked one by one.
+        if (pathAndQuery.length == 2) {
+            for (String pair : pathAndQuery[1].split("&")) {
+                String[] kv = pair.split("=", 2);
+                builder.withQueryParam(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+                        kv.length > 1 ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8) : "");
+            }
+        }
         for (var header : request.getHeaders().all()) {
             builder.withHeader(header.key(), header.values());
         }
