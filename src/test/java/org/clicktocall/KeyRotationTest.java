@@ -36,6 +36,33 @@ class KeyRotationTest extends ServiceTest {
     ProducerTemplate producer;
 
     @Test
+    void aRowNoKeyDecryptsIsDisconnectedAndNeverBlocksTheRotation() {
+        TokenCipher old = new TokenCipher(ENCRYPTION_KEY, "", new org.clicktocall.LocalDataFolder("target/test-data/old-key"));
+        TokenCipher unknown = new TokenCipher("dW5rbm93bi1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM=", "",
+                new org.clicktocall.LocalDataFolder("target/test-data/unknown-key"));
+        jdbc.update("INSERT INTO dialpad_tokens (rep_id, dialpad_user_id, access_token, refresh_token) VALUES (?, ?, ?, ?)",
+                "rep-lost-key", "8800000000000001", unknown.encrypt("rep-lost-key", "access_token", ACCESS_TOKEN),
+                unknown.encrypt("rep-lost-key", "refresh_token", REFRESH_TOKEN));
+        jdbc.update("INSERT INTO dialpad_tokens (rep_id, dialpad_user_id, access_token, refresh_token) VALUES (?, ?, ?, ?)",
+                "rep-good-key", "8800000000000002", old.encrypt("rep-good-key", "access_token", ACCESS_TOKEN),
+                old.encrypt("rep-good-key", "refresh_token", REFRESH_TOKEN));
+
+        Answer first = send("POST", "/admin/tokens/re-encrypt", null, "X-API-Key", ADMIN_KEY);
+        Answer again = send("POST", "/admin/tokens/re-encrypt", null, "X-API-Key", ADMIN_KEY);
+
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().get("re_encrypted").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(first.json().get("undecryptable").asInt()).isEqualTo(1);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().get("undecryptable").asInt()).isEqualTo(1);
+        assertThat(cipher.isCurrent(jdbc.queryForObject(
+                "SELECT access_token FROM dialpad_tokens WHERE rep_id = 'rep-good-key'", String.class))).isTrue();
+        assertThat(jdbc.queryForMap("SELECT status, last_error FROM dialpad_tokens WHERE rep_id = 'rep-lost-key'"))
+                .containsEntry("status", "disconnected").containsEntry("last_error", "undecryptable: reconnect Dialpad");
+        assertThat(first.body() + again.body()).doesNotContain(ACCESS_TOKEN).doesNotContain("rep-lost-key");
+    }
+
+    @Test
     void rotationReEncryptsEveryRowAndNoDumpShowsAToken() {
         TokenCipher old = new TokenCipher(ENCRYPTION_KEY, "", new org.clicktocall.LocalDataFolder("target/test-data/old-key"));
         for (int i = 0; i < 5; i++) {

@@ -26,14 +26,22 @@ public class TokenRotation {
         return parameters;
     }
 
-    /** One row's tokens under the current key, for the version-checked update. */
+    /**
+     * One row's tokens under the current key, for the version-checked update; or, when no key decrypts them,
+     * {@code undecryptable: true} and the row's id and version, so the route disconnects it instead.
+     */
     public Map<String, Object> reencrypt(Map<String, Object> row) {
         String repId = (String) row.get("rep_id");
         Map<String, Object> updated = new HashMap<>();
         updated.put("repId", repId);
         updated.put("version", row.get("version"));
-        updated.put("accessToken", cipher.reencrypt(repId, "access_token", (String) row.get("access_token")));
-        updated.put("refreshToken", cipher.reencrypt(repId, "refresh_token", (String) row.get("refresh_token")));
+        try {
+            updated.put("accessToken", cipher.reencrypt(repId, "access_token", (String) row.get("access_token")));
+            updated.put("refreshToken", cipher.reencrypt(repId, "refresh_token", (String) row.get("refresh_token")));
+            updated.put("undecryptable", false);
+        } catch (TokenCipher.TokenDecryptionException e) {
+            updated.put("undecryptable", true);
+        }
         return updated;
     }
 
@@ -41,11 +49,12 @@ public class TokenRotation {
      * The answer: rows rewritten, the current key's id, and rows still under an old key because their refresh was
      * in flight (the refresh saves them under the current key; call again to confirm zero).
      */
-    public Map<String, Object> answer(Number count, Number leftInRefresh) {
+    public Map<String, Object> answer(Number count, Map<String, Object> left) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("re_encrypted", count == null ? 0 : count.intValue());
         answer.put("key_pattern", cipher.currentKeyPattern().replace(":%", ""));
-        answer.put("skipped_in_refresh", leftInRefresh == null ? 0 : leftInRefresh.intValue());
+        answer.put("skipped_in_refresh", left.get("in_refresh") instanceof Number n ? n.intValue() : 0);
+        answer.put("undecryptable", left.get("undecryptable") instanceof Number n ? n.intValue() : 0);
         return answer;
     }
 
