@@ -296,7 +296,7 @@
     };
 
     self.hangUp = function (callId) {
-      return client.request("PUT", "/calls/" + encodeURIComponent(callId) + "/hangup").then(function (r) {
+      return client.request("POST", "/calls/" + encodeURIComponent(callId) + "/hangup").then(function (r) {
         if (r.status >= 300) { emit("error", { where: "hangUp", status: r.status, error: r.json.error }); return false; }
         return true;
       });
