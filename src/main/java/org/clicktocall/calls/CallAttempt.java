@@ -170,6 +170,18 @@ public record CallAttempt(Request request, Outcome outcome) {
             return key instanceof String name ? attempt.sqlParameter(name) : null;
         }
 
+        // camel-sql asks isEmpty() (hence size()) of the body map for every parameter of every statement: answer
+        // from the fixed name set instead of AbstractMap's walk over entrySet().
+        @Override
+        public int size() {
+            return SQL_NAMES.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return false;
+        }
+
         @Override
         public Set<Entry<String, Object>> entrySet() {
             Map<String, Object> copy = new LinkedHashMap<>();
