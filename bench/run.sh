@@ -38,8 +38,9 @@ fi
 case " $* " in
   *" --help "*|*" -h "*) ;;
   *)
-    if [ ! -f "$SERVICE_JAR" ]; then
-      echo "bench: building the service jar (mvn package -DskipTests)..."
+    # The jar and README's production launch next to it (target/app/click-to-call), both made by mvn package.
+    if [ ! -f "$SERVICE_JAR" ] || [ ! -x "$(dirname "$SERVICE_JAR")/app/click-to-call" ]; then
+      echo "bench: building the service jar and its launch (mvn package -DskipTests)..."
       mvn_locked -B -q -f "$PROJECT_DIR/pom.xml" package -DskipTests
     fi
     ;;

@@ -32,10 +32,29 @@ class PackagedJarIT {
     @Test
     void startsFromAnotherWorkingDirectoryAndTakesACall() throws Exception {
         Path jar = Path.of(System.getProperty("app.jar")).toAbsolutePath();
+        startAndTakeACall(new ProcessBuilder(javaBinary(), "-jar", jar.toString()));
+    }
+
+    /**
+     * README's production launch is the one command the build produced: target/app/click-to-call. With
+     * {@code -Xshare:on} the JVM refuses to start unless it maps the class-data archive the build recorded, so a
+     * build that shipped a stale or missing archive fails here rather than silently starting slower.
+     */
+    @Test
+    void theBuiltProductionLaunchStartsWithItsClassDataArchiveAndTakesACall() throws Exception {
+        Path launch = Path.of(System.getProperty("app.launch")).toAbsolutePath();
+        assertThat(launch).isExecutable();
+        assertThat(launch.resolveSibling("app.jsa")).exists();
+        ProcessBuilder builder = new ProcessBuilder(launch.toString());
+        builder.environment().put("JAVA_OPTS", "-Xshare:on");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        startAndTakeACall(builder);
+    }
+
+    private void startAndTakeACall(ProcessBuilder builder) throws Exception {
         int port = freePort();
         Path log = workingDirectory.resolve("service.log");
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", jar.toString())
-                .directory(workingDirectory.toFile())
+        builder.directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("SERVER_PORT", String.valueOf(port));
@@ -47,7 +66,7 @@ class PackagedJarIT {
         Process process = builder.start();
         try {
             waitForStart(process, log);
-            System.out.printf("Packaged jar ready in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            System.out.printf("%s ready in %d ms%n", builder.command().get(0), (System.nanoTime() - start) / 1_000_000);
             assertThat(workingDirectory.resolve("routes")).doesNotExist();
 
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest

@@ -170,14 +170,7 @@ public final class Bench {
         h.serviceEnv = Map.copyOf(env);
         h.externalDatabase = !config.env.getOrDefault("SPRING_DATASOURCE_URL", "").isBlank();
         // Everything else (SPRING_DATASOURCE_*, DB_POOL_SIZE, DIALPAD_*_TIMEOUT_MS, guard settings) is inherited.
-        if (config.cds) {
-            h.log("preparing the production launch: extracting the jar and recording a class-data archive...");
-            h.launch = Launch.cds(config.serviceJar, h.tmp.resolve("launch"), config.jvmFlags, env,
-                    Duration.ofSeconds(config.startTimeoutS));
-            h.log("launch prepared in %s s", Fmt.num(h.launch.prepareSeconds()));
-        } else {
-            h.launch = Launch.fatJar(config.serviceJar);
-        }
+        h.launch = config.builtLaunch ? Launch.built(config.serviceJar) : Launch.fatJar(config.serviceJar);
         h.service = new ServiceProcess(h.launch, h.tmp.resolve("work"), dataDir, config.jvmFlags, env);
         h.serviceBase = "http://127.0.0.1:" + servicePort;
         return env;

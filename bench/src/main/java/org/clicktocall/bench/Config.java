@@ -36,11 +36,12 @@ final class Config {
               --events-calls=N           events: calls per repeat, 3 events each (default
                                          2,000 x DURATION / 3: DURATION s at the target)     [EVENTS_CALLS]
               --refresh-tokens=N         refresh-sweep: expiring tokens per batch (10000)    [REFRESH_TOKENS]
-              --jvm-opts="FLAGS"         the service's JVM flags (README's production flags:
-                                         "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m"; empty = JVM
-                                         defaults)                                           [SERVICE_JVM_OPTS]
-              --launch=cds|jar           cds: README's production launch, the extracted jar
-                                         with a class-data archive (default); jar: java -jar [SERVICE_LAUNCH]
+              --jvm-opts="FLAGS"         extra JVM flags for the service, after the launch's own
+                                         (app: given as JAVA_OPTS; the later flag wins)      [SERVICE_JVM_OPTS]
+              --launch=app|jar           app: README's production launch as the build made it,
+                                         target/app/click-to-call, its flags and class-data
+                                         archive (default); jar: java -jar with --jvm-opts
+                                         only (empty: the JVM's defaults)                    [SERVICE_LAUNCH]
               --jar=PATH                 the service jar (target/dialpad-click-to-call-0.1.0-SNAPSHOT.jar) [SERVICE_JAR]
               --results-dir=PATH         where results go (bench/results)                    [RESULTS_DIR]
               --request-timeout=SECONDS  the load generator's per-request timeout (30)       [REQUEST_TIMEOUT]
@@ -77,7 +78,7 @@ final class Config {
             Map.entry("repeats", "3"), Map.entry("clients", "64"), Map.entry("capacity-clients", "256"),
             Map.entry("wrk", "wrk"), Map.entry("wrk-threads", "1"),
             Map.entry("rate", "100"), Map.entry("reps", "15000"), Map.entry("stub-latency-ms", "50"),
-            Map.entry("jvm-opts", Scenario.PRODUCTION_JVM_FLAGS), Map.entry("launch", "cds"), Map.entry("request-timeout", "30"), Map.entry("probe-rate", "20"),
+            Map.entry("jvm-opts", ""), Map.entry("launch", "app"), Map.entry("request-timeout", "30"), Map.entry("probe-rate", "20"),
             Map.entry("start-timeout", "180"), Map.entry("events-calls", "0"), Map.entry("refresh-tokens", "10000"));
 
     Map<String, String> env;
@@ -97,7 +98,7 @@ final class Config {
     int reps;
     long stubLatencyMs;
     List<String> jvmFlags;
-    boolean cds;
+    boolean builtLaunch;
     Path projectDir;
     Path serviceJar;
     Path resultsDir;
@@ -169,10 +170,10 @@ final class Config {
         String jvm = get.apply("jvm-opts");
         c.jvmFlags = jvm == null || jvm.isBlank() ? List.of() : Arrays.asList(jvm.trim().split("\\s+"));
         String launchMode = get.apply("launch");
-        if (!"cds".equals(launchMode) && !"jar".equals(launchMode)) {
-            throw new IllegalArgumentException("launch must be cds or jar: " + launchMode);
+        if (!"app".equals(launchMode) && !"jar".equals(launchMode)) {
+            throw new IllegalArgumentException("launch must be app or jar: " + launchMode);
         }
-        c.cds = "cds".equals(launchMode);
+        c.builtLaunch = "app".equals(launchMode);
         String project = get.apply("project-dir");
         c.projectDir = Path.of(project == null ? "." : project).toAbsolutePath().normalize();
         String jar = get.apply("jar");

@@ -1,74 +1,49 @@
 package org.clicktocall.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * How the service JVM is started: the fat jar as Maven builds it, or the production launch README describes (the
- * jar extracted with Spring Boot's jarmode tools and a class-data-sharing archive recorded by one training start).
+ * How the service is started: README's production launch as the build made it ({@code target/app/click-to-call}:
+ * the unpacked jar, its JVM flags and a class-data archive), or the fat jar with {@code java -jar}.
+ *
+ * @param label   for the report
+ * @param script  the launch script, or null for {@code java -jar}
+ * @param jar     the fat jar (when script is null)
  */
-record Launch(String label, List<String> args, double prepareSeconds) {
+record Launch(String label, Path script, Path jar) {
 
     static Launch fatJar(Path jar) {
-        return new Launch("java -jar (the fat jar as built)", List.of("-jar", jar.toString()), 0);
+        return new Launch("java -jar (the fat jar as built)", null, jar);
     }
 
-    /**
-     * Extracts the jar into {@code dir}, then starts it once with {@code -XX:ArchiveClassesAtExit} until its
-     * context is refreshed ({@code -Dspring.context.exit=onRefresh}, its own throwaway data folder and port), which
-     * records the classes it loaded. Later starts map that archive instead of loading and verifying each class.
-     */
-    static Launch cds(Path jar, Path dir, List<String> jvmFlags, Map<String, String> env, Duration timeout)
-            throws IOException, InterruptedException {
-        long t0 = System.nanoTime();
-        Path app = dir.resolve("app");
-        Path archive = dir.resolve("app.jsa");
-        Files.createDirectories(dir);
-        run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", app.toString()),
-                dir, Map.of(), dir.resolve("extract.log"), timeout);
-        Path appJar = app.resolve(jar.getFileName());
-        List<String> training = new ArrayList<>();
-        training.add(java());
-        training.addAll(jvmFlags);
-        training.add("-XX:ArchiveClassesAtExit=" + archive);
-        training.add("-Dspring.context.exit=onRefresh");
-        training.add("-jar");
-        training.add(appJar.toString());
-        Map<String, String> trainingEnv = new java.util.HashMap<>(env);
-        trainingEnv.put("APP_DATA_DIR", dir.resolve("training-data").toString());
-        trainingEnv.put("SERVER_PORT", "0");
-        run(training, dir, trainingEnv, dir.resolve("training.log"), timeout);
-        if (!Files.exists(archive)) {
-            throw new IllegalStateException("The training start wrote no class-data archive; see " + dir.resolve("training.log"));
+    /** The production launch next to the service jar: {@code <jar's folder>/app/click-to-call}. */
+    static Launch built(Path jar) {
+        Path script = jar.toAbsolutePath().getParent().resolve("app/click-to-call");
+        if (!Files.isExecutable(script)) {
+            throw new IllegalStateException(script + " is missing: build it with mvn package (without -DskipLaunch)");
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Launch("extracted jar + class-data-sharing archive (README's production launch)",
-                List.of("-XX:SharedArchiveFile=" + archive, "-jar", appJar.toString()), seconds);
+        return new Launch("target/app/click-to-call (README's production launch, built by mvn package)", script, null);
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void run(List<String> command, Path dir, Map<String, String> env, Path log, Duration timeout)
-            throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(log.toFile());
-        Process process = builder.start();
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("Timed out: " + String.join(" ", command) + "; see " + log);
+    /** The command that starts the service; {@code jvmFlags} go after the launch's own flags. */
+    List<String> command(List<String> jvmFlags, Map<String, String> env) {
+        List<String> command = new ArrayList<>();
+        if (script != null) {
+            command.add(script.toString());
+            env.put("JAVA_HOME", System.getProperty("java.home"));
+            if (!jvmFlags.isEmpty()) {
+                env.put("JAVA_OPTS", String.join(" ", jvmFlags));
+            }
+            return command;
         }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("Exit " + process.exitValue() + ": " + String.join(" ", command) + "; see " + log);
-        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags);
+        command.add("-jar");
+        command.add(jar.toString());
+        return command;
     }
 }

@@ -60,9 +60,10 @@ final class RunReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("service_jar", h.relative(h.config.serviceJar));
         m.put("service_commit", h.config.env.getOrDefault("BENCH_GIT_REV", "unknown"));
-        m.put("service_jvm_flags", h.config.jvmFlags.isEmpty() ? "(none: JVM defaults)" : String.join(" ", h.config.jvmFlags));
-        m.put("service_launch", h.launch == null ? "(not started)" : h.launch.label()
-                + (h.launch.prepareSeconds() > 0 ? ", prepared in " + Fmt.num(h.launch.prepareSeconds()) + " s" : ""));
+        m.put("service_jvm_flags", h.config.jvmFlags.isEmpty()
+                ? (h.config.builtLaunch ? "(the launch script's own)" : "(none: JVM defaults)")
+                : String.join(" ", h.config.jvmFlags) + (h.config.builtLaunch ? " (after the launch script's own)" : ""));
+        m.put("service_launch", h.launch == null ? "(not started)" : h.launch.label());
         m.put("database", h.externalDatabase ? "external: " + maskUrl(h.config.env.get("SPRING_DATASOURCE_URL"))
                 : "embedded PostgreSQL (started by the service)");
         m.put("db_pool_size", h.config.env.getOrDefault("DB_POOL_SIZE", "(default)"));

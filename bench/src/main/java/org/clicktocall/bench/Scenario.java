@@ -18,6 +18,4 @@ record Scenario(String name, Kind kind, String description) {
             new Scenario("down", Kind.FAILURE, "Dialpad's port is closed (connection refused): as hang."));
 
     static final String DEFAULT = "happy,capacity,light,hang,down,events";
-    /** The service JVM flags README recommends for production on small machines (see bench/RESULTS.md). */
-    static final String PRODUCTION_JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m";
 }

@@ -58,12 +58,10 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts the service and waits (bounded) for its ready line. */
     void start(Duration timeout) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags);
-        command.addAll(launch.args());
+        Map<String, String> processEnv = new java.util.HashMap<>(env);
+        List<String> command = launch.command(jvmFlags, processEnv);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-        builder.environment().putAll(env);
+        builder.environment().putAll(processEnv);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         long logOffset = Files.exists(log) ? Files.size(log) : 0;

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Run by `mvn package` (pom.xml, execution production-launch): turns the built jar into target/app, the folder
+# README's production launch runs. Unpacks the jar (Spring Boot's jarmode tools: faster class loading than the
+# nested jar) and records the class-data archive with one start that exits once the application is up; that start
+# uses its own scratch data folder, port and embedded database, never the caller's configuration.
+#   prepare-launch.sh <built jar> <target/app> <scratch folder>
+set -eu
+jar=$1; app=$2; scratch=$3
+java=java
+if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; fi
+rm -rf "$app" "$scratch"
+mkdir -p "$scratch"
+"$java" -Djarmode=tools -jar "$jar" extract --destination "$app" > "$scratch/extract.log" 2>&1
+cp "$(dirname -- "$0")/click-to-call" "$app/click-to-call"
+chmod 755 "$app/click-to-call"
+if ! (cd "$scratch" && env -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME -u SPRING_DATASOURCE_PASSWORD \
+        -u SPRING_PROFILES_ACTIVE -u JAVA_OPTS APP_DATA_DIR="$scratch/data" SERVER_PORT=0 \
+        "$app/click-to-call" --record-archive > "$scratch/record-archive.log" 2>&1); then
+  echo "prepare-launch: the start that records the class-data archive failed; last lines of $scratch/record-archive.log:" >&2
+  tail -n 40 "$scratch/record-archive.log" >&2
+  exit 1
+fi
+test -f "$app/app.jsa" || { echo "prepare-launch: no class-data archive was written (see $scratch/record-archive.log)" >&2; exit 1; }
+echo "prepare-launch: $app/click-to-call ready ($(du -sh "$app" | cut -f1), class-data archive $(du -h "$app/app.jsa" | cut -f1))"
