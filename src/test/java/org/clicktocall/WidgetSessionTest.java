@@ -161,7 +161,7 @@ class WidgetSessionTest extends ServiceTest {
     @Test
     void aWidgetTokenReachesOnlyTheOperationsThatListIt() {
         String token = token("rep-widget-walk");
-        Set<String> widgetOps = Set.of("create-call", "get-call", "follow-call", "start-dialpad-connect", "get-dialpad-connection",
+        Set<String> widgetOps = Set.of("create-call", "get-call", "follow-call", "hang-up-call", "start-dialpad-connect", "get-dialpad-connection",
                 "disconnect-dialpad");
         List<String> failures = new ArrayList<>();
         operations.all().forEach((methodAndPath, op) -> {
