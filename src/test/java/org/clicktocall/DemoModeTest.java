@@ -14,10 +14,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.nimbusds.jwt.SignedJWT;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.clicktocall.demo.DemoMode;
 import org.clicktocall.support.Browsers;
@@ -117,6 +120,18 @@ class DemoModeTest {
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + PORT + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("\"demo\"");
+    }
+
+    @Test
+    void theWidgetsSessionAndTokenSayDemo() throws Exception {
+        HttpResponse<String> session = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + PORT + "/demo/session")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode answer = new ObjectMapper().readTree(session.body());
+
+        assertThat(answer.get("demo").asBoolean()).isTrue();
+        // A CRM's backend may hand the widget only the token: it says demo too.
+        assertThat(SignedJWT.parse(answer.get("token").asText()).getJWTClaimsSet().getClaim("demo")).isEqualTo(true);
     }
 
     @Test

@@ -65,7 +65,9 @@ class WidgetSessionTest extends ServiceTest {
         assertThat(body.get("expires_in").asInt()).isEqualTo(900);
         assertThat(body.get("rep_id").asText()).isEqualTo("rep-widget");
         assertThat(body.get("origin").asText()).isEqualTo(WIDGET_ORIGIN);
+        assertThat(body.get("demo").asBoolean()).as("a real Dialpad is configured").isFalse();
         JWTClaimsSet claims = SignedJWT.parse(body.get("token").asText()).getJWTClaimsSet();
+        assertThat(claims.getClaim("demo")).isNull();
         assertThat(claims.getSubject()).isEqualTo("rep-widget");
         assertThat(claims.getClaim("origin")).isEqualTo(WIDGET_ORIGIN);
         assertThat(claims.getExpirationTime().toInstant())
