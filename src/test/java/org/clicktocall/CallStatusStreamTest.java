@@ -5,20 +5,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.clicktocall.live.CallStatusStreams;
 import org.clicktocall.support.EventStream;
@@ -110,9 +104,11 @@ class CallStatusStreamTest extends ServiceTest {
 
         // Written straight to the database, as another instance's events route would: no in-memory path exists.
         jdbc.update("UPDATE calls SET status = 'ringing', status_rank = 2, updated_at = now() WHERE id = ?::uuid", id);
-        assertStatus(stream.next(SOON), "ringing");
+        Event ringing = stream.next(SOON);
+        assertStatus(ringing, "ringing");
         jdbc.update("UPDATE calls SET status = 'connected', status_rank = 3, updated_at = now() WHERE id = ?::uuid", id);
-        assertStatus(stream.next(SOON), "connected");
+        Event connected = stream.next(SOON);
+        assertStatus(connected, "connected");
         jdbc.update("UPDATE calls SET status = 'ended', status_rank = 5, duration_ms = 65000, updated_at = now()"
                 + " WHERE id = ?::uuid", id);
         Event ended = stream.next(SOON);
@@ -122,6 +118,9 @@ class CallStatusStreamTest extends ServiceTest {
         assertThat(end.name()).isEqualTo("end");
         assertThat(end.data().get("reason").asText()).isEqualTo("call_over");
         assertThat(stream.endsWithin(SOON)).as("the server ends the response").isTrue();
+        for (Event event : List.of(first, ringing, connected, ended, end)) {
+            System.out.println("README stream: event: " + event.name() + " data: " + event.data());
+        }
         await().atMost(SOON).until(() -> streams.openStreams() == 0);
     }
 
@@ -228,8 +227,8 @@ class CallStatusStreamTest extends ServiceTest {
             assertStatus(there.next(SOON), "initiated");
 
             // Dialpad's event is delivered to the second instance; the stream on this one shows it.
-            Answer delivered = send(secondPort, "POST", "/dialpad/events", signedEvent(call[1], "ringing", call[0]),
-                    "Content-Type", "application/jwt");
+            Answer delivered = send(secondPort, "POST", "/dialpad/events",
+                    signedCallEvent(call[1], "ringing", call[0], Map.of()), "Content-Type", "application/jwt");
             assertThat(delivered.json().get("outcome").asText()).isEqualTo("applied");
             assertStatus(here.next(SOON), "ringing");
             assertStatus(there.next(SOON), "ringing");
@@ -248,13 +247,8 @@ class CallStatusStreamTest extends ServiceTest {
             second.close();
         }
         // This instance's stream goes on.
-        deliverHere(call[1], "connected", call[0]);
+        deliverCallEvent(call[1], "connected", call[0], Map.of());
         assertStatus(here.next(SOON), "connected");
-    }
-
-    private void deliverHere(String dialpadId, String state, String ourId) throws Exception {
-        assertThat(send("POST", "/dialpad/events", signedEvent(dialpadId, state, ourId), "Content-Type",
-                "application/jwt").status()).isEqualTo(200);
     }
 
     private Answer send(int toPort, String method, String path, String body, String... headers) {
@@ -265,15 +259,6 @@ class CallStatusStreamTest extends ServiceTest {
         } finally {
             port = saved;
         }
-    }
-
-    private static String signedEvent(String dialpadId, String state, String ourId) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().claim("call_id", Long.parseLong(dialpadId))
-                .claim("state", state).claim("custom_data", ourId).claim("direction", "outbound")
-                .claim("event_timestamp", System.currentTimeMillis()).issueTime(new Date()).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        jwt.sign(new MACSigner(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8)));
-        return jwt.serialize();
     }
 
     /** A second instance of the service on the same database, as behind a balancer. */
