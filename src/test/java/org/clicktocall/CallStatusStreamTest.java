@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -188,6 +189,8 @@ class CallStatusStreamTest extends ServiceTest {
         assertThat(sixth.status()).isEqualTo(503);
         assertThat(sixth.error().at("/error/code").asText()).isEqualTo("streams_busy");
         assertThat(streams.openStreams()).isEqualTo(5);
+        // Five streams open, and no request thread held for them (servlet async): none is inside a servlet filter chain.
+        await().atMost(SOON).until(() -> threadsServingARequest() == 0);
 
         // A tab closed: its stream is noticed gone at a heartbeat (1 s here), long before its lifetime (6 s).
         long closed = System.nanoTime();
@@ -249,6 +252,11 @@ class CallStatusStreamTest extends ServiceTest {
         // This instance's stream goes on.
         deliverCallEvent(call[1], "connected", call[0], Map.of());
         assertStatus(here.next(SOON), "connected");
+    }
+
+    private static long threadsServingARequest() {
+        return Thread.getAllStackTraces().values().stream().filter(stack -> Arrays.stream(stack)
+                .anyMatch(frame -> frame.getClassName().equals("org.apache.catalina.core.ApplicationFilterChain"))).count();
     }
 
     private Answer send(int toPort, String method, String path, String body, String... headers) {
