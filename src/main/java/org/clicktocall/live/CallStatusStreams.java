@@ -69,6 +69,16 @@ public class CallStatusStreams implements SmartLifecycle {
         }
     }
 
+    /** The calls followed on this instance at one poll. */
+    public record FollowedCalls(Set<UUID> ids) {
+        /** The parameters of find-followed-calls.sql: the ids as one PostgreSQL uuid[] literal. */
+        public Map<String, Object> sqlParameters() {
+            StringBuilder array = new StringBuilder("{");
+            ids.forEach(id -> array.append(array.length() > 1 ? "," : "").append(id));
+            return Map.of("ids", array.append('}').toString());
+        }
+    }
+
     /** One followed call as its row says: the status and, once it is known, how long it lasted. */
     public record CallState(UUID id, String status, int rank, Long durationMs) {
         static CallState fromRow(Map<?, ?> row) {
@@ -164,26 +174,28 @@ public class CallStatusStreams implements SmartLifecycle {
         }
     }
 
-    /** SQL parameters naming every call followed here (a PostgreSQL uuid[] literal), or null when none is. */
-    public Map<String, Object> followedCalls() {
+    /** Every call followed here now, or null when none is. */
+    public FollowedCalls followedCalls() {
         Set<UUID> ids = new LinkedHashSet<>();
         streams.forEach(stream -> ids.add(stream.callId));
-        if (ids.isEmpty()) {
-            return null;
-        }
-        StringBuilder array = new StringBuilder("{");
-        ids.forEach(id -> array.append(array.length() > 1 ? "," : "").append(id));
-        return Map.of("ids", array.append('}').toString());
+        return ids.isEmpty() ? null : new FollowedCalls(Set.copyOf(ids));
     }
 
-    /** The followed calls' rows: a changed status is sent; a call that is over (or gone) ends its streams. */
-    public void deliver(List<Map<String, Object>> rows) {
+    /**
+     * The rows of the calls that were {@code followed} when they were read: a changed status is sent; a call that is
+     * over (or gone) ends its streams. A stream opened since has its call's current status already, so it waits for
+     * the next poll rather than hear of a call missing from rows that were read before it.
+     */
+    public void deliver(List<Map<String, Object>> rows, FollowedCalls followed) {
         Map<UUID, CallState> states = new HashMap<>();
         rows.forEach(row -> {
             CallState state = CallState.fromRow(row);
             states.put(state.id(), state);
         });
         for (Stream stream : streams) {
+            if (!followed.ids().contains(stream.callId)) {
+                continue;
+            }
             CallState state = states.get(stream.callId);
             if (state == null) {
                 end(stream, "not_found");   // deleted (retention) while followed
@@ -281,6 +293,7 @@ public class CallStatusStreams implements SmartLifecycle {
         final AtomicBoolean released = new AtomicBoolean();
         volatile long lastWrite = System.nanoTime();
         private String sent;
+        private int sentRank = -1;
         private boolean closed;
 
         Stream(UUID callId, String capKey, AsyncContext async, ServletOutputStream out, long deadline) {
@@ -291,13 +304,17 @@ public class CallStatusStreams implements SmartLifecycle {
             this.deadline = deadline;
         }
 
-        /** A status event when the status or duration changed; false when the client is gone. */
+        /**
+         * A status event when the status or duration changed; false when the client is gone. A row read before this
+         * stream's first event may be older than it: a call's rank only grows, so a lower one is not sent.
+         */
         synchronized boolean send(CallState state) {
             String seen = state.status() + "/" + state.durationMs();
-            if (seen.equals(sent)) {
+            if (seen.equals(sent) || state.rank() < sentRank) {
                 return !closed;
             }
             sent = seen;
+            sentRank = state.rank();
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("id", state.id().toString());
             data.put("status", state.status());
