@@ -2,8 +2,13 @@
 
 export type Channel = "cti" | "api" | "tel" | "dialpad-app" | "none";
 
-/** The answer of POST /widget/sessions, or just its token. Called again once when the service answers 401. */
-export type TokenSource = () => string | { token: string } | Promise<string | { token: string }>;
+/**
+ * The answer of POST /widget/sessions, or just its token. Called again once when the service answers 401. In demo
+ * mode (the service's built-in Dialpad simulator) the answer's `demo` and the token say so, and the widget's toasts
+ * add "(demo)".
+ */
+export type Session = { token: string; demo?: boolean };
+export type TokenSource = () => string | Session | Promise<string | Session>;
 
 export interface InitOptions {
   /** Where this service is, e.g. "https://calls.example.com"; "" for the page's own origin. */
@@ -15,6 +20,12 @@ export interface InitOptions {
   fallback?: "tel" | "dialpad" | "none";
   /** true: the widget's own toasts; false: none; an element: toasts are rendered inside it. */
   toasts?: boolean | HTMLElement;
+  /**
+   * The current call's panel ([data-dialpad-call-panel]): its live status and a Hang up button while it rings or is
+   * connected. true: with the toasts; false: none (listen to call:status); an element: rendered inside it. Default:
+   * shown when toasts are.
+   */
+  callPanel?: boolean | HTMLElement;
   /** Opens a tel:/dialpad: link (default: a click on a hidden link). */
   openLink?: (href: string) => void;
 }
@@ -30,6 +41,11 @@ export interface CallResult {
   message: string | null;
 }
 
+/**
+ * A call's status as it changes: followed live through GET /calls/{id}/events (polling GET /calls/{id} when the
+ * stream cannot be had). status: initiated, unconfirmed, calling, ringing, connected, then ended (durationMs set),
+ * missed, voicemail, rejected or unknown.
+ */
 export interface StatusEvent { callId?: string; channel?: "cti"; status: string; durationMs?: number | null; payload?: unknown; }
 
 export interface EventMap {
@@ -53,6 +69,7 @@ export interface Widget {
   off<K extends keyof EventMap>(name: K, fn: (detail: EventMap[K]) => void): Widget;
   /** Wires every [data-dialpad-call] under root (data-to, data-contact-id, data-deal-id, data-external-id). */
   bind(root?: ParentNode): Widget;
+  /** POST /calls/{id}/hangup for the token's rep's call: true, or false and an error event. */
   hangUp(callId: string): Promise<boolean>;
   destroy(): void;
 }

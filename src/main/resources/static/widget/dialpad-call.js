@@ -6,14 +6,24 @@
  *
  * One decision per click, never a blind cascade: CTI when Dialpad's embedded dialer said the rep is signed in,
  * else POST /calls (one Idempotency-Key per click); a tel:/Dialpad-app link only when nothing was dialled.
+ * A started call is followed live (GET /calls/{id}/events, read with fetch so the token stays in a header, never
+ * in a URL), falling back to polling GET /calls/{id} when the stream cannot be had.
  */
 (function (global) {
   "use strict";
   var CTI_ORIGIN = "https://dialpad.com";
   var CTI_API = "opencti_dialpad";
   var TERMINAL = { ended: 1, missed: 1, voicemail: 1, rejected: 1, hangup: 1, canceled: 1, unknown: 1, fallback: 1 };
+  /** States in which Dialpad may still hang the call up. */
+  var HANGABLE = { initiated: 1, calling: 1, ringing: 1, connected: 1 };
+  var LABELS = { pending: "Starting\u2026", initiated: "Ringing your Dialpad\u2026", unconfirmed: "Waiting for Dialpad\u2026",
+    calling: "Calling\u2026", ringing: "Ringing\u2026", connected: "Connected", ended: "Ended", hangup: "Ended",
+    missed: "Missed", voicemail: "Voicemail", rejected: "Rejected", canceled: "Canceled", unknown: "Status unknown" };
   var POLL_MS = 2000;
   var POLL_LIMIT_MS = 10 * 60 * 1000;
+  /** A stream ends after a few minutes and is opened again; the sweep closes a call after 2 h at the latest. */
+  var FOLLOW_LIMIT_MS = 2 * 60 * 60 * 1000;
+  var REOPEN_MS = 500;
 
   function uuid() {
     if (global.crypto && global.crypto.randomUUID) return global.crypto.randomUUID();
@@ -23,25 +33,42 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
-  /** The rep a widget token speaks for (its JWT subject); the server checks the signature, this only reads it. */
-  function repOf(token) {
+  /** A widget token's claims (the server checks the signature; the widget only reads who and whether demo). */
+  function claims(token) {
     try {
       var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      return JSON.parse(atob(part + "===".slice((part.length + 3) % 4))).sub;
-    } catch (e) { return null; }
+      return JSON.parse(atob(part + "===".slice((part.length + 3) % 4))) || {};
+    } catch (e) { return {}; }
+  }
+
+  function duration(ms) {
+    var s = Math.round(ms / 1000);
+    return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
   }
 
   /** Calls the service with the widget token; asks getToken() once more on a 401. */
   function Client(apiBase, getToken) {
-    var token = null;
+    var token = null, demo = false;
     function fresh() {
       return Promise.resolve(getToken()).then(function (t) {
         token = t && typeof t === "object" ? t.token : t;
         if (!token) throw new Error("getToken() returned no token");
+        // Demo mode (the service's own Dialpad simulator): the session answer or the token says so.
+        demo = demo || (t && typeof t === "object" && t.demo === true) || claims(token).demo === true;
         return token;
       });
     }
-    this.rep = function () { return (token ? Promise.resolve(token) : fresh()).then(repOf); };
+    function current() { return token ? Promise.resolve(token) : fresh(); }
+    this.rep = function () { return current().then(function (t) { return claims(t).sub || null; }); };
+    this.demo = function () { return demo; };
+    /** GET of a server-sent event stream: the Response itself, for its body to be read as it arrives. */
+    this.open = function (path, signal) {
+      function send(t) {
+        return fetch((apiBase || "") + path, { method: "GET", credentials: "omit", mode: "cors", cache: "no-store",
+          headers: { Authorization: "Bearer " + t, Accept: "text/event-stream" }, signal: signal });
+      }
+      return current().then(send).then(function (r) { return r.status === 401 ? fresh().then(send) : r; });
+    };
     this.request = function (method, path, body, headers) {
       function send(t) {
         var h = { Authorization: "Bearer " + t };
@@ -52,7 +79,7 @@
           body: body === undefined ? undefined : JSON.stringify(body)
         });
       }
-      return (token ? Promise.resolve(token) : fresh()).then(send).then(function (r) {
+      return current().then(send).then(function (r) {
         return r.status === 401 ? fresh().then(send) : r;
       }).then(function (r) {
         return r.text().then(function (text) {
@@ -67,12 +94,14 @@
   // ---- toasts ---------------------------------------------------------------------------------------------
   var STYLE = ".dpc-toasts{position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;flex-direction:column;gap:8px;font:14px system-ui,sans-serif}"
     + ".dpc-toast{background:#1f2430;color:#fff;padding:10px 14px;border-radius:6px;min-width:240px;max-width:360px;box-shadow:0 2px 8px #0004}"
-    + ".dpc-toast b{display:block;margin-bottom:2px}.dpc-toast a{color:#9cf}.dpc-toast.dpc-error{background:#8a1c1c}";
+    + ".dpc-toast b{display:block;margin-bottom:2px}.dpc-toast a{color:#9cf}.dpc-toast.dpc-error{background:#8a1c1c}"
+    + ".dpc-call button{margin-left:8px;background:#c62828;color:#fff;border:0;border-radius:4px;padding:4px 10px;cursor:pointer}"
+    + ".dpc-call button:disabled{opacity:.6;cursor:default}";
 
-  function Toasts(option) {
+  /** The box toasts (and the call panel, unless it has an element of its own) are shown in. */
+  function ToastBox(option) {
     var box = null;
-    this.show = function (kind, title, message, link) {
-      if (option === false) return;
+    this.get = function () {
       if (!box) {
         if (option && option.nodeType === 1) { box = option; } else {
           var style = document.createElement("style"); style.textContent = STYLE; document.head.appendChild(style);
@@ -80,6 +109,14 @@
         }
         box.setAttribute("role", "status"); box.setAttribute("aria-live", "polite");
       }
+      return box;
+    };
+    this.destroy = function () { if (box && box.className === "dpc-toasts" && box.parentNode) box.parentNode.removeChild(box); };
+  }
+
+  function Toasts(option, box) {
+    this.show = function (kind, title, message, link) {
+      if (option === false) return;
       var el = document.createElement("div");
       el.className = "dpc-toast dpc-" + kind;
       el.setAttribute("data-dialpad-toast", kind);
@@ -89,10 +126,48 @@
         el.appendChild(document.createTextNode(" "));
         var a = document.createElement("a"); a.href = link.href; a.textContent = link.text; el.appendChild(a);
       }
-      box.appendChild(el);
+      box.get().appendChild(el);
       setTimeout(function () { if (el.parentNode) el.parentNode.removeChild(el); }, kind === "error" ? 12000 : 8000);
     };
-    this.destroy = function () { if (box && box.className === "dpc-toasts" && box.parentNode) box.parentNode.removeChild(box); };
+  }
+
+  /**
+   * The current call while Dialpad places it: its number, its live status and a Hang up button while Dialpad may
+   * still hang it up (ringing or connected). Gone a few seconds after the call is over.
+   */
+  function CallPanel(option, box, onHangUp) {
+    var panels = {};
+    this.show = function (callId, title) {
+      if (option === false || panels[callId]) return;
+      var el = document.createElement("div");
+      el.className = "dpc-toast dpc-call";
+      el.setAttribute("data-dialpad-call-panel", callId);
+      var b = document.createElement("b"); b.textContent = title; el.appendChild(b);
+      var status = document.createElement("span"); status.setAttribute("data-dialpad-call-status", ""); el.appendChild(status);
+      var button = document.createElement("button"); button.type = "button"; button.textContent = "Hang up";
+      button.setAttribute("data-dialpad-hangup", ""); button.hidden = true; el.appendChild(button);
+      var entry = panels[callId] = { el: el, status: status, button: button, label: "" };
+      button.addEventListener("click", function () {
+        button.disabled = true; status.textContent = "Hanging up\u2026";
+        onHangUp(callId).then(function (ok) { if (!ok) { button.disabled = false; status.textContent = entry.label; } });
+      });
+      (option && option.nodeType === 1 ? option : box.get()).appendChild(el);
+    };
+    this.update = function (callId, state, durationMs) {
+      var p = panels[callId];
+      if (!p) return;
+      p.label = (LABELS[state] || state) + (TERMINAL[state] && durationMs != null ? " \u00b7 " + duration(durationMs) : "");
+      if (!p.button.disabled || !HANGABLE[state]) p.status.textContent = p.label;
+      p.button.hidden = !HANGABLE[state];
+      if (TERMINAL[state]) {
+        delete panels[callId];
+        setTimeout(function () { if (p.el.parentNode) p.el.parentNode.removeChild(p.el); }, 8000);
+      }
+    };
+    this.destroy = function () {
+      Object.keys(panels).forEach(function (id) { var el = panels[id].el; if (el.parentNode) el.parentNode.removeChild(el); });
+      panels = {};
+    };
   }
 
   /** What a reason asks the rep to do, for failure toasts. */
@@ -112,11 +187,15 @@
     var self = this;
     var listeners = {};
     var client = new Client(options.apiBase, options.getToken);
-    var toasts = new Toasts(options.toasts === undefined ? true : options.toasts);
+    var toastOption = options.toasts === undefined ? true : options.toasts;
+    var box = new ToastBox(toastOption);
+    var toasts = new Toasts(toastOption, box);
+    // The call panel goes with the toasts unless told otherwise: a page without toasts draws its own.
+    var panel = new CallPanel(options.callPanel === undefined ? toastOption !== false : options.callPanel, box, hangUpFromPanel);
     var fallback = options.fallback || "tel";
     var cti = options.cti || null;
     var frame = null, ctiSignedIn = false, destroyed = false;
-    var bound = [], polls = {};
+    var bound = [], follows = {};
     var openLink = options.openLink || function (href) {
       var a = document.createElement("a"); a.href = href; a.rel = "noopener"; a.style.display = "none";
       document.body.appendChild(a); a.click(); a.parentNode.removeChild(a);
@@ -168,11 +247,14 @@
       return detail;
     });
 
+    /** A toast's title; in demo mode it says so, so nobody takes the simulator for Dialpad. */
+    function label(title) { return client.demo() ? title + " (demo)" : title; }
+
     /** Shows the click's toast and tells listeners: call:initiated, call:fallback or call:failed. */
     function finish(result, kind, title, text, link) {
       var event = result.fallback ? "call:fallback" : result.channel === "none" ? "call:failed" : "call:initiated";
       delete result.fallback;
-      toasts.show(kind, title, text, link);
+      toasts.show(kind, label(title), text, link);
       emit(event, result);
       return result;
     }
@@ -190,24 +272,83 @@
       return finish(result, "info", "Opening Phone", "Calling " + number + "\u2026 " + extra);
     }
 
-    function watch(callId) {
-      var started = Date.now(), last = null;
-      function tick() {
-        if (destroyed || !polls[callId]) return;
-        client.request("GET", "/calls/" + encodeURIComponent(callId)).then(function (r) {
-          if (r.status !== 200) return;
-          var s = r.json.status;
-          if (s !== last) {
-            last = s;
-            emit("call:status", { callId: callId, status: s, durationMs: r.json.duration_ms || null });
-          }
-          if (TERMINAL[s]) delete polls[callId];
-        }).catch(function () { /* the next tick tries again */ }).then(function () {
-          if (polls[callId] && Date.now() - started < POLL_LIMIT_MS) polls[callId] = setTimeout(tick, POLL_MS);
-          else delete polls[callId];
-        });
+    /**
+     * Follows a call until it is over: its live stream (GET /calls/{id}/events), opened again when the server ends
+     * one before the call (lifetime, an instance stopping); polling GET /calls/{id} when no stream can be had (an
+     * old proxy, the stream cap, a dropped connection). Emits call:status on each change.
+     */
+    function follow(callId) {
+      if (follows[callId]) return;   // a repeated click on the same call: already followed
+      var f = follows[callId] = { cancel: null }, started = Date.now(), last = null;
+      function over() { return destroyed || follows[callId] !== f; }
+      function stop() { if (follows[callId] === f) delete follows[callId]; if (f.cancel) f.cancel(); }
+      function update(status, durationMs) {
+        durationMs = durationMs == null ? null : durationMs;
+        if (over() || !status || status + "/" + durationMs === last) return;
+        last = status + "/" + durationMs;
+        emit("call:status", { callId: callId, status: status, durationMs: durationMs });
+        panel.update(callId, status, durationMs);
+        if (TERMINAL[status]) stop();
       }
-      polls[callId] = setTimeout(tick, POLL_MS);
+      function stream() {
+        if (over()) return;
+        if (Date.now() - started > FOLLOW_LIMIT_MS) { stop(); return; }
+        var abort = global.AbortController ? new AbortController() : null;
+        f.cancel = function () { if (abort) abort.abort(); };
+        client.open("/calls/" + encodeURIComponent(callId) + "/events", abort ? abort.signal : undefined).then(function (r) {
+          var type = r.headers.get("Content-Type") || "";
+          if (r.status !== 200 || type.indexOf("text/event-stream") !== 0 || !r.body || !r.body.getReader) {
+            if (r.body && r.body.cancel) r.body.cancel().catch(function () {});
+            return "poll";
+          }
+          return read(r.body.getReader());
+        }).then(function (next) {
+          if (over()) return;
+          if (next === "again") { f.timer = setTimeout(stream, REOPEN_MS); f.cancel = function () { clearTimeout(f.timer); }; }
+          else if (next === "poll") poll();
+          else stop();
+        }, function () { if (!over()) poll(); });
+      }
+      /** Events as they arrive; what to do once the server ends the response: "done", "again" or "poll". */
+      function read(reader) {
+        var decoder = new TextDecoder(), buffer = "", end = null;
+        function pump() {
+          return reader.read().then(function (chunk) {
+            if (chunk.done) return end === null ? "poll" : end === "max_lifetime" || end === "shutdown" ? "again" : "done";
+            buffer += decoder.decode(chunk.value, { stream: true });
+            var blocks = buffer.split(/\r?\n\r?\n/);
+            buffer = blocks.pop();
+            blocks.forEach(function (block) {
+              var name = "message", data = "";
+              block.split(/\r?\n/).forEach(function (line) {
+                if (line.indexOf("event:") === 0) name = line.slice(6).trim();
+                else if (line.indexOf("data:") === 0) data += line.slice(5).trim();
+              });
+              if (!data) return;   // a heartbeat (a comment line)
+              try { data = JSON.parse(data); } catch (e) { return; }
+              if (name === "status") update(data.status, data.duration_ms);
+              else if (name === "end") end = data.reason || "end";
+            });
+            return over() ? "done" : pump();
+          });
+        }
+        return pump();
+      }
+      function poll() {
+        var polling = Date.now();
+        function tick() {
+          if (over()) return;
+          client.request("GET", "/calls/" + encodeURIComponent(callId)).then(function (r) {
+            if (r.status === 200) update(r.json.status, r.json.duration_ms);
+          }).catch(function () { /* the next tick tries again */ }).then(function () {
+            if (over()) return;
+            if (Date.now() - polling < POLL_LIMIT_MS) { f.timer = setTimeout(tick, POLL_MS); f.cancel = function () { clearTimeout(f.timer); }; }
+            else stop();
+          });
+        }
+        tick();
+      }
+      stream();
     }
 
     self.call = function (opts) {
@@ -253,7 +394,11 @@
         if (r.status === 201 || r.status === 200) {
           if (a.action === "tel") return fellBack(to, a.tel_uri, a.reason, a.message, a.retry_after_seconds);
           var result = { channel: "api", callId: a.id, status: a.status, reason: a.reason || null, message: a.message };
-          if (a.id) watch(a.id);
+          if (a.id) {
+            panel.show(a.id, label("Calling " + (a.to_number || to)));
+            panel.update(a.id, a.status, null);
+            follow(a.id);
+          }
           if (a.action === "unconfirmed") {
             return finish(result, "error", "Call status unknown", (a.message || "Dialpad may still ring your phone.")
               + " If it does not ring, call by hand:", { href: a.tel_uri || "tel:" + to, text: to });
@@ -295,20 +440,36 @@
       return self;
     };
 
+    /** Asks the service to hang up the token's rep's call: true, or false and an error event. */
     self.hangUp = function (callId) {
       return client.request("POST", "/calls/" + encodeURIComponent(callId) + "/hangup").then(function (r) {
         if (r.status >= 300) { emit("error", { where: "hangUp", status: r.status, error: r.json.error }); return false; }
         return true;
-      });
+      }, function (e) { emit("error", { where: "hangUp", error: String(e) }); return false; });
     };
+
+    /** The panel's Hang up button: as hangUp, and a toast when it did not work. */
+    function hangUpFromPanel(callId) {
+      var failed = null;
+      function note(e) { if (e.where === "hangUp") failed = e; }
+      self.on("error", note);
+      return self.hangUp(callId).then(function (ok) {
+        self.off("error", note);
+        if (!ok) {
+          toasts.show("error", label("Could not hang up"), (failed && failed.error && failed.error.message)
+            || "The call service did not answer; hang up in Dialpad.");
+        }
+        return ok;
+      });
+    }
 
     self.destroy = function () {
       destroyed = true;
       global.removeEventListener("message", onMessage);
       if (frame && frame.parentNode) frame.parentNode.removeChild(frame);
       bound.forEach(function (el) { el.removeEventListener("click", el.__dialpadCall); delete el.__dialpadCall; });
-      Object.keys(polls).forEach(function (id) { clearTimeout(polls[id]); });
-      polls = {}; bound = []; listeners = {}; toasts.destroy();
+      Object.keys(follows).forEach(function (id) { if (follows[id].cancel) follows[id].cancel(); });
+      follows = {}; bound = []; listeners = {}; panel.destroy(); box.destroy();
     };
   }
 
@@ -321,7 +482,8 @@
     var disconnect = document.createElement("button"); disconnect.type = "button"; disconnect.textContent = "Disconnect";
     element.appendChild(status); element.appendChild(connect); element.appendChild(disconnect);
     function show(c) {
-      status.textContent = c.connected ? "Dialpad connected" : "Dialpad not connected (" + (c.status || "disconnected") + ")";
+      status.textContent = (c.connected ? "Dialpad connected" : "Dialpad not connected (" + (c.status || "disconnected") + ")")
+        + (client.demo() ? " (demo)" : "");
       connect.hidden = !!c.connected; disconnect.hidden = !c.connected;
       element.dispatchEvent(new CustomEvent("dialpad-call:connection", { detail: c, bubbles: true }));
       return c;

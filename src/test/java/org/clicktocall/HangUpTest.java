@@ -13,7 +13,10 @@ import org.clicktocall.support.DialpadSpec;
 import org.clicktocall.support.ServiceTest;
 import org.junit.jupiter.api.Test;
 
-/** POST /calls/{id}/hangup: Dialpad is asked as the call's rep, the row notes it, and what cannot be hung up is a 4xx. */
+/**
+ * POST /calls/{id}/hangup: Dialpad is asked as the call's rep, the row notes it, and what cannot be hung up is a 4xx;
+ * a widget token hangs up its own rep's calls only.
+ */
 class HangUpTest extends ServiceTest {
 
     @Test
@@ -70,6 +73,57 @@ class HangUpTest extends ServiceTest {
         assertThat(answer.status()).isEqualTo(502);
         assertThat(answer.json().at("/error/code").asText()).isEqualTo("dialpad_error");
         assertThat(callRow(id).get("hangup_requested_at")).isNull();
+    }
+
+    @Test
+    void aWidgetTokenHangsUpItsOwnRepsCallAsThatRep() {
+        String id = placedCall("rep-hangup-widget", "7000000000000005");
+        DIALPAD.resetRequests();
+        DIALPAD.stubFor(put("/api/v2/call/7000000000000005/actions/hangup").willReturn(okJson("{}")));
+        String token = widgetToken("rep-hangup-widget");
+
+        Answer answer = send("POST", "/calls/" + id + "/hangup", null, "Authorization", "Bearer " + token,
+                "Origin", WIDGET_ORIGIN);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.header("Access-Control-Allow-Origin")).isEqualTo(WIDGET_ORIGIN);
+        assertThat(answer.json().get("id").asText()).isEqualTo(id);
+        List<LoggedRequest> requests = dialpadRequests();
+        assertThat(requests).hasSize(1);
+        // Dialpad is asked with the rep's own Dialpad token, never with the widget's.
+        assertThat(requests.get(0).getHeader("Authorization")).isEqualTo("Bearer " + ACCESS_TOKEN);
+        DialpadSpec.assertConforms(requests.get(0));
+        assertThat(callRow(id).get("hangup_requested_at")).isNotNull();
+        assertThat(answer.body()).doesNotContain(token);
+    }
+
+    @Test
+    void aWidgetTokenCannotHangUpAnotherRepsCall() {
+        String others = placedCall("rep-hangup-other", "7000000000000006");
+        DIALPAD.resetRequests();
+        String token = widgetToken("rep-hangup-mine");
+
+        Answer answer = send("POST", "/calls/" + others + "/hangup", null, "Authorization", "Bearer " + token,
+                "Origin", WIDGET_ORIGIN);
+
+        // 404, not 403: to a widget another rep's call does not exist, so a guessed id reveals nothing.
+        assertThat(answer.status()).isEqualTo(404);
+        System.out.println("README hang-up-other-rep: " + answer.body());
+        assertThat(answer.json().at("/error/code").asText()).isEqualTo("not_found");
+        assertThat(dialpadRequests()).isEmpty();
+        assertThat(callRow(others).get("hangup_requested_at")).isNull();
+        // ...and a token from another page's origin is refused before anything is looked up.
+        Answer otherOrigin = send("POST", "/calls/" + others + "/hangup", null, "Authorization", "Bearer " + token,
+                "Origin", "https://evil.example.net");
+        assertThat(otherOrigin.status()).isEqualTo(403);
+    }
+
+    private String widgetToken(String repId) {
+        Answer answer = send("POST", "/widget/sessions", """
+                {"rep_id": "%s", "origin": "%s"}""".formatted(repId, WIDGET_ORIGIN),
+                "X-API-Key", CRM_KEY, "Content-Type", "application/json");
+        assertThat(answer.status()).isEqualTo(201);
+        return answer.json().get("token").asText();
     }
 
     private String placedCall(String repId, String dialpadCallId) {

@@ -33,7 +33,7 @@ class OpenApiDescriptionTest extends ServiceTest {
 
         assertThat(operations).containsOnlyKeys("create-call", "add-do-not-call", "remove-do-not-call",
                 "list-do-not-call", "import-do-not-call", "hang-up-call",
-                "get-dialpad-options", "set-dialpad-preferences", "get-call", "list-calls", "import-dialpad-token",
+                "get-dialpad-options", "set-dialpad-preferences", "get-call", "follow-call", "list-calls", "import-dialpad-token",
                 "receive-dialpad-event", "subscribe-to-call-events", "start-dialpad-connect", "finish-dialpad-connect",
                 "get-dialpad-connection", "disconnect-dialpad", "re-encrypt-tokens", "create-widget-session");
         operations.values().forEach(operation -> assertThat(operation.getSummary()).isNotBlank());
@@ -41,6 +41,7 @@ class OpenApiDescriptionTest extends ServiceTest {
                 .endsWith("CallRequest");
         assertThat(operations.get("create-call").getResponses()).containsKeys("201", "400", "401", "413", "415", "503");
         assertThat(operations.get("get-call").getResponses()).containsKeys("200", "404");
+        assertThat(operations.get("follow-call").getResponses()).containsKeys("200", "404", "429", "503");
         assertThat(operations.get("import-dialpad-token").getResponses()).containsKeys("200", "400", "403");
         // The widget's token is described as a bearer scheme next to the API key.
         assertThat(api.getComponents().getSecuritySchemes()).containsKey("widgetToken");

@@ -33,7 +33,7 @@ class OperationAccessTest extends ServiceTest {
         operations.all().values().forEach(op -> byId.put(op.id(), op.access()));
 
         assertThat(byId).containsEntry("create-call", Access.CRM).containsEntry("list-calls", Access.CRM)
-                .containsEntry("get-call", Access.CRM)
+                .containsEntry("get-call", Access.CRM).containsEntry("follow-call", Access.CRM)
                 .containsEntry("import-dialpad-token", Access.ADMIN).containsEntry("re-encrypt-tokens", Access.ADMIN)
                 .containsEntry("subscribe-to-call-events", Access.ADMIN).containsEntry("import-do-not-call", Access.ADMIN)
                 .containsEntry("hang-up-call", Access.CRM).containsEntry("set-dialpad-preferences", Access.CRM)

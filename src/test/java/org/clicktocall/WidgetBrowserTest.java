@@ -5,9 +5,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.microsoft.playwright.Browser;
@@ -250,6 +254,78 @@ class WidgetBrowserTest extends ServiceTest {
         assertThat(((Map<?, ?>) initiate.get("payload")).get("phone_number")).isEqualTo("+1 555 123 4567");
         assertThat(page.evaluate("() => window.events.find(e => e[0] === 'call:initiated')[1].channel")).isEqualTo("cti");
         DIALPAD.verify(0, postRequestedFor(urlEqualTo("/api/v2/call")));
+    }
+
+    private Locator panelStatus() {
+        return page.locator("[data-dialpad-call-status]").last();
+    }
+
+    /** Every request the page sent, as "METHOD url". */
+    private List<String> recordRequests() {
+        List<String> requests = new CopyOnWriteArrayList<>();
+        page.onRequest(request -> requests.add(request.method() + " " + request.url()));
+        return requests;
+    }
+
+    private String initiatedCallId() {
+        page.waitForFunction("() => window.events.some(e => e[0] === 'call:initiated')");
+        return (String) page.evaluate("() => window.events.find(e => e[0] === 'call:initiated')[1].callId");
+    }
+
+    @Test
+    void theCallPanelFollowsTheCallLiveAndItsHangUpButtonHangsUp() {
+        connectRep("rep-browser-live");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"8100000000000004\"}")));
+        DIALPAD.stubFor(put("/api/v2/call/8100000000000004/actions/hangup").willReturn(okJson("{}")));
+        open(CRM_PAGE_ORIGIN, "rep-browser-live", "{}");
+        List<String> requests = recordRequests();
+
+        page.click("#call");
+        assertThat(toast().locator("b")).hasText("Call Initiated");   // no "(demo)": this is a real Dialpad
+        String id = initiatedCallId();
+        assertThat(panelStatus()).hasText("Ringing your Dialpad\u2026");
+        assertThat(page.locator("[data-dialpad-hangup]")).isVisible();
+
+        // Dialpad's events reach the service; the widget's stream shows each change.
+        deliverCallEvent("8100000000000004", "ringing", id, Map.of());
+        assertThat(panelStatus()).hasText("Ringing\u2026");
+        deliverCallEvent("8100000000000004", "connected", id, Map.of("date_connected", System.currentTimeMillis()));
+        assertThat(panelStatus()).hasText("Connected");
+
+        page.click("[data-dialpad-hangup]");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                DIALPAD.findAll(putRequestedFor(urlEqualTo("/api/v2/call/8100000000000004/actions/hangup"))).size() == 1);
+        assertThat(callRow(id).get("hangup_requested_at")).isNotNull();
+        deliverCallEvent("8100000000000004", "hangup", id, Map.of("duration", 65000.0));
+
+        assertThat(panelStatus()).hasText("Ended \u00b7 1:05");
+        assertThat(page.locator("[data-dialpad-hangup]")).isHidden();
+        assertThat(page.evaluate("() => window.events.filter(e => e[0] === 'call:status').map(e => e[1].status)"))
+                .isEqualTo(List.of("initiated", "ringing", "connected", "ended"));
+        assertThat(page.evaluate("() => window.events.filter(e => e[0] === 'call:status').pop()[1].durationMs"))
+                .isEqualTo(65000);
+        String api = "http://127.0.0.1:" + port + "/calls/" + id;
+        assertThat(requests).contains("GET " + api + "/events").doesNotContain("GET " + api);
+    }
+
+    @Test
+    void withoutItsStreamTheWidgetPollsTheCall() {
+        connectRep("rep-browser-poll");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"8100000000000005\"}")));
+        open(CRM_PAGE_ORIGIN, "rep-browser-poll", "{}");
+        List<String> requests = recordRequests();
+        // The stream refused (its cap reached, or a proxy that cannot stream): the widget reads the call instead.
+        page.route("**/events", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+                .setStatus(429).setContentType("application/json")
+                .setHeaders(Map.of("Access-Control-Allow-Origin", CRM_PAGE_ORIGIN))
+                .setBody("{\"error\": {\"code\": \"too_many_streams\", \"message\": \"poll instead\"}}")));
+
+        page.click("#call");
+        String id = initiatedCallId();
+        deliverCallEvent("8100000000000005", "ringing", id, Map.of());
+
+        assertThat(panelStatus()).hasText("Ringing\u2026");
+        assertThat(requests).contains("GET http://127.0.0.1:" + port + "/calls/" + id);
     }
 
     private static String expired(String repId) throws Exception {

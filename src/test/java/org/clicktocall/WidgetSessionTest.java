@@ -65,7 +65,9 @@ class WidgetSessionTest extends ServiceTest {
         assertThat(body.get("expires_in").asInt()).isEqualTo(900);
         assertThat(body.get("rep_id").asText()).isEqualTo("rep-widget");
         assertThat(body.get("origin").asText()).isEqualTo(WIDGET_ORIGIN);
+        assertThat(body.get("demo").asBoolean()).as("a real Dialpad is configured").isFalse();
         JWTClaimsSet claims = SignedJWT.parse(body.get("token").asText()).getJWTClaimsSet();
+        assertThat(claims.getClaim("demo")).isNull();
         assertThat(claims.getSubject()).isEqualTo("rep-widget");
         assertThat(claims.getClaim("origin")).isEqualTo(WIDGET_ORIGIN);
         assertThat(claims.getExpirationTime().toInstant())
@@ -161,7 +163,7 @@ class WidgetSessionTest extends ServiceTest {
     @Test
     void aWidgetTokenReachesOnlyTheOperationsThatListIt() {
         String token = token("rep-widget-walk");
-        Set<String> widgetOps = Set.of("create-call", "get-call", "start-dialpad-connect", "get-dialpad-connection",
+        Set<String> widgetOps = Set.of("create-call", "get-call", "follow-call", "hang-up-call", "start-dialpad-connect", "get-dialpad-connection",
                 "disconnect-dialpad");
         List<String> failures = new ArrayList<>();
         operations.all().forEach((methodAndPath, op) -> {

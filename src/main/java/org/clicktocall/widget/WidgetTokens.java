@@ -27,6 +27,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.clicktocall.LocalDataFolder;
 import org.clicktocall.calls.JsonRequests;
+import org.clicktocall.demo.DemoMode;
 import org.clicktocall.web.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,9 @@ import org.springframework.stereotype.Component;
  * to one rep and one origin, valid for at most 15 minutes; it is checked by the request gate on the operations whose
  * {@code security} lists {@code widgetToken}.
  *
+ * <p>In demo mode the answer says {@code "demo": true} and the token carries a {@code demo} claim, so the widget can
+ * label what the simulator does as a demo even when the CRM's backend hands it only the token.
+ *
  * <p>The secret is {@code WIDGET_TOKEN_SECRET} (at least 32 bytes) or one generated into the data folder, like the
  * generated API keys; several instances must share it.
  */
@@ -52,6 +56,8 @@ public class WidgetTokens {
     private static final String ISSUER = "click-to-call";
     private static final String AUDIENCE = "dialpad-call-widget";
     private static final String ORIGIN_CLAIM = "origin";
+    /** Only in demo mode's tokens: the widget labels its toasts "demo", whatever the CRM's backend passes on. */
+    private static final String DEMO_CLAIM = "demo";
 
     /** Who a verified token speaks for. */
     public record WidgetRep(String repId, String origin) {
@@ -61,22 +67,25 @@ public class WidgetTokens {
     private final Duration ttl;
     private final Set<String> allowedOrigins;
     private final Clock clock;
+    private final boolean demo;
 
     @Autowired
     public WidgetTokens(@Value("${widget.token-secret:}") String configuredSecret,
                         @Value("${widget.token-ttl:15m}") Duration ttl,
                         @Value("${widget.allowed-origins:}") String allowedOrigins,
+                        @Value("${" + DemoMode.ACTIVE + ":false}") boolean demo,
                         LocalDataFolder folder) {
-        this(secret(configuredSecret, folder), ttl, origins(allowedOrigins), Clock.systemUTC());
+        this(secret(configuredSecret, folder), ttl, origins(allowedOrigins), demo, Clock.systemUTC());
     }
 
-    WidgetTokens(byte[] secret, Duration ttl, Set<String> allowedOrigins, Clock clock) {
+    WidgetTokens(byte[] secret, Duration ttl, Set<String> allowedOrigins, boolean demo, Clock clock) {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
             throw new IllegalStateException("widget.token-ttl must be more than 0 and at most 15 minutes");
         }
         this.secret = secret;
         this.ttl = ttl;
         this.allowedOrigins = allowedOrigins;
+        this.demo = demo;
         this.clock = clock;
     }
 
@@ -105,13 +114,15 @@ public class WidgetTokens {
     public Map<String, Object> issueFor(String repId, String origin) {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER).audience(AUDIENCE).subject(repId)
                 .claim(ORIGIN_CLAIM, origin.toLowerCase(Locale.ROOT))
                 .issueTime(Date.from(now)).expirationTime(Date.from(expires))
-                .jwtID(UUID.randomUUID().toString())
-                .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+                .jwtID(UUID.randomUUID().toString());
+        if (demo) {
+            claims.claim(DEMO_CLAIM, true);
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
         try {
             jwt.sign(new MACSigner(secret));
         } catch (JOSEException e) {
@@ -124,6 +135,7 @@ public class WidgetTokens {
         answer.put("expires_at", expires.toString());
         answer.put("rep_id", repId);
         answer.put("origin", origin.toLowerCase(Locale.ROOT));
+        answer.put("demo", demo);   // the built-in Dialpad simulator answers, not Dialpad: the page should say so
         return answer;
     }
 

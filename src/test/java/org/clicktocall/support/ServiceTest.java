@@ -231,6 +231,36 @@ public abstract class ServiceTest {
         return form;
     }
 
+    /**
+     * A call event as Dialpad signs it (HS256 with the webhook secret) for Dialpad's call {@code dialpadId}, carrying
+     * our call id in custom_data; {@code more} adds claims (date_connected, duration...).
+     */
+    protected static String signedCallEvent(String dialpadId, String state, String ourId, Map<String, Object> more) {
+        com.nimbusds.jwt.JWTClaimsSet.Builder claims = new com.nimbusds.jwt.JWTClaimsSet.Builder()
+                .claim("call_id", Long.parseLong(dialpadId)).claim("state", state).claim("custom_data", ourId)
+                .claim("direction", "outbound").claim("event_timestamp", System.currentTimeMillis())
+                .issueTime(new java.util.Date());
+        more.forEach(claims::claim);
+        try {
+            com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                    new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256), claims.build());
+            jwt.sign(new com.nimbusds.jose.crypto.MACSigner(WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Delivers a signed call event to this instance's /dialpad/events, as Dialpad does. */
+    protected Answer deliverCallEvent(String dialpadId, String state, String ourId, Map<String, Object> more) {
+        Answer answer = send("POST", "/dialpad/events", signedCallEvent(dialpadId, state, ourId, more),
+                "Content-Type", "application/jwt");
+        if (answer.status() != 200) {
+            throw new AssertionError("event refused: " + answer);
+        }
+        return answer;
+    }
+
     protected static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
