@@ -308,6 +308,47 @@ class GuardsTest extends ServiceTest {
         }
     }
 
+    @Test
+    void aClickThePolicyRefusesGivesItsCallStartBack() {
+        connectRep("rep-budget-blocked");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"308\"}")));
+        // 07:30 in Los Angeles, 08:30 in Boise: +1 208 is in both zones, so outside calling hours
+        clock.set(java.time.Instant.parse("2026-01-14T15:30:00Z"));
+
+        Answer blocked = postCall("{\"rep_id\": \"rep-budget-blocked\", \"to_number\": \"+12085550120\"}");
+
+        assertThat(blocked.json().get("reason").asText()).isEqualTo("outside_calling_hours");
+        assertThat(jdbc.queryForObject("SELECT cardinality(starts) FROM rep_call_budget WHERE rep_id = ?",
+                Integer.class, "rep-budget-blocked")).isZero();
+        for (int i = 0; i < 5; i++) {
+            Answer allowed = postCall("{\"rep_id\": \"rep-budget-blocked\", \"to_number\": \"555302000" + i + "\"}");
+            assertThat(allowed.json().get("action").asText()).isEqualTo("dialpad");
+        }
+        assertThat(dialpadRequests()).hasSize(5);
+    }
+
+    @Test
+    void aNumberListedThroughOneInstanceIsBlockedOnTheOtherAndReplaysTheSameOnBoth() throws Exception {
+        connectRep("rep-dnc-two");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"309\"}")));
+        assertThat(send("PUT", "/admin/do-not-call/%2B12085550121", null, "X-API-Key", ADMIN_KEY).status()).isEqualTo(200);
+        try (ConfigurableApplicationContext second = secondInstance()) {
+            int secondPort = ((ServletWebServerApplicationContext) second).getWebServer().getPort();
+            String body = "{\"rep_id\": \"rep-dnc-two\", \"to_number\": \"+12085550121\"}";
+
+            Answer there = postWithKey(secondPort, CRM_KEY, "dnc-two-key", body);
+            Answer here = postWithKey(port, CRM_KEY, "dnc-two-key", body);
+
+            assertThat(there.json().get("reason").asText()).isEqualTo("do_not_call");
+            assertThat(here.header("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(here.body()).isEqualTo(there.body());
+            assertThat(rowsFor("rep-dnc-two")).isEqualTo(1);
+            assertThat(dialpadRequests()).isEmpty();
+        } finally {
+            jdbc.update("DELETE FROM do_not_call WHERE number = '+12085550121'");
+        }
+    }
+
     /** A second instance of the service on the same database (as operations run several behind a balancer). */
     private ConfigurableApplicationContext secondInstance() {
         // command-line arguments: they outrank config/application.yaml, as the test's own properties do

@@ -46,6 +46,10 @@ class OpenApiDescriptionTest extends ServiceTest {
         // The widget's token is described as a bearer scheme next to the API key.
         assertThat(api.getComponents().getSecuritySchemes()).containsKey("widgetToken");
         assertThat(api.getComponents().getSchemas().get("CallRequest").getRequired()).containsExactly("rep_id", "to_number");
+        assertThat(api.getComponents().getSchemas().get("CallRequest").getProperties())
+                .containsKey("channel");
+        assertThat(api.getComponents().getSchemas().get("CallAnswer").getProperties())
+                .containsKeys("dialpad_uri", "recipient_local_times", "next_allowed_at");
     }
 
     @Test
@@ -61,6 +65,10 @@ class OpenApiDescriptionTest extends ServiceTest {
         Answer unconfirmed = postCall("{\"rep_id\": \"rep-openapi\", \"to_number\": \"5551234568\"}");
         Answer invalid = postCall("{\"rep_id\": \"rep-openapi\"}");
         Answer stored = send("GET", "/calls/" + created.json().get("id").asText(), null, "X-API-Key", CRM_KEY);
+        Answer inBrowser = postCall("{\"rep_id\": \"rep-openapi\", \"to_number\": \"5551234569\", \"channel\": \"cti\"}");
+        clock.set(java.time.Instant.parse("2026-01-14T15:30:00Z"));   // 07:30 in Los Angeles
+        Answer blocked = postCall("{\"rep_id\": \"rep-openapi\", \"to_number\": \"+12085550130\"}");
+        Answer storedBlocked = send("GET", "/calls/" + blocked.json().get("id").asText(), null, "X-API-Key", CRM_KEY);
 
         assertMatches(validator, "/calls", Request.Method.POST, created);
         assertMatches(validator, "/calls", Request.Method.POST, fallback);
@@ -68,6 +76,11 @@ class OpenApiDescriptionTest extends ServiceTest {
         assertThat(unconfirmed.json().get("action").asText()).isEqualTo("unconfirmed");
         assertMatches(validator, "/calls", Request.Method.POST, unconfirmed);
         assertMatches(validator, "/calls/{id}".replace("{id}", created.json().get("id").asText()), Request.Method.GET, stored);
+        assertThat(inBrowser.json().get("action").asText()).isEqualTo("cti");
+        assertMatches(validator, "/calls", Request.Method.POST, inBrowser);
+        assertThat(blocked.json().get("action").asText()).isEqualTo("blocked");
+        assertMatches(validator, "/calls", Request.Method.POST, blocked);
+        assertMatches(validator, "/calls/" + blocked.json().get("id").asText(), Request.Method.GET, storedBlocked);
     }
 
     private static void assertMatches(OpenApiInteractionValidator validator, String path, Request.Method method, Answer answer) {

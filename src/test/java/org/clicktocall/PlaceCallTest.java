@@ -44,6 +44,8 @@ class PlaceCallTest extends ServiceTest {
         assertThat(body.get("dialpad_call_id").asText()).isEqualTo("6342343299702784");
         assertThat(body.get("reason").isNull()).isTrue();
         assertThat(body.get("message").asText()).isEqualTo("Calling +15551234567 via Dialpad");
+        // Dialpad's app link, for a rep who runs the desktop app: our call id comes back in Dialpad's events
+        assertThat(body.get("dialpad_uri").asText()).isEqualTo("dialpad://+15551234567?customData=" + id + "&crmLogging=0");
 
         List<LoggedRequest> sent = dialpadRequests();
         assertThat(sent).hasSize(1);
@@ -98,6 +100,8 @@ class PlaceCallTest extends ServiceTest {
         assertThat(body.get("reason").asText()).isEqualTo("not_connected");
         assertThat(body.get("tel_uri").asText()).isEqualTo("tel:+15551234567");
         assertThat(body.get("message").asText()).isEqualTo("Opening phone: calling +15551234567");
+        assertThat(body.get("dialpad_uri").asText())
+                .isEqualTo("dialpad://+15551234567?customData=" + body.get("id").asText() + "&crmLogging=0");
         assertThat(body.get("dialpad_call_id").isNull()).isTrue();
         assertThat(dialpadRequests()).isEmpty();
         assertThat(callRow(body.get("id").asText())).containsEntry("status", "fallback")

@@ -18,6 +18,8 @@ class RequestValidationTest extends ServiceTest {
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"priority\": 1} | unknown_field        | Unknown field 'priority'",
             "{\"rep_id\": \"r1\", \"to_number\": \"12\"}                          | invalid_phone_number | to_number is not a possible phone number",
             "{\"rep_id\": \"r1\", \"to_number\": \"call me maybe\"}               | invalid_phone_number | to_number is not a phone number",
+            "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"channel\": \"sms\"} | invalid_request | channel must be \"api\" (the default) or \"cti\"",
+            "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"channel\": 1}     | invalid_request      | channel must be a string",
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"rep_id\": \"r2\"} | invalid_json       | a field appears twice",
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\"                   | invalid_json         | not valid JSON",
             "[\"r1\", \"5551234567\"]                                             | invalid_request      | must be a JSON object",

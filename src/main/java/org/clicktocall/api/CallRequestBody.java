@@ -22,4 +22,8 @@ public class CallRequestBody {
     @JsonProperty("external_id")
     @Schema(maxLength = 128, example = "crm-ref-1", description = "The CRM's own reference for this click")
     public String externalId;
+    @Schema(allowableValues = {"api", "cti"}, defaultValue = "api", description = "api: this service asks Dialpad"
+            + " to ring the rep; cti: Dialpad's embedded dialer in the rep's browser places the call once the answer"
+            + " allows it (action cti), and this service logs it without asking Dialpad's API")
+    public String channel;
 }

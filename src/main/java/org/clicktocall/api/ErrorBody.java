@@ -9,6 +9,9 @@ public class ErrorBody {
     @JsonProperty("tel_uri")
     @Schema(description = "Only on 503 database_unavailable from POST /calls: the dialer link to open instead")
     public String telUri;
+    @JsonProperty("dialpad_uri")
+    @Schema(description = "Only on 503 database_unavailable from POST /calls: Dialpad's app launch link for the same number")
+    public String dialpadUri;
 
     @Schema(name = "ErrorDetail")
     public static class Detail {

@@ -8,16 +8,21 @@ public class StoredCall {
     public String id;
     @Schema(example = "outbound")
     public String direction;
-    @Schema(nullable = true, allowableValues = {"dialpad", "tel"}, description = "null while pending")
+    @Schema(nullable = true, allowableValues = {"dialpad", "unconfirmed", "tel", "cti", "blocked"},
+            description = "null while pending")
     public String action;
-    @Schema(example = "initiated", description = "pending, initiated, fallback; then calling, ringing, connected, ended, missed, voicemail, rejected from Dialpad's events; unknown when the sweep gave up")
+    @Schema(example = "initiated", description = "pending, initiated, unconfirmed, fallback, blocked (the call policy refused the number); then calling, ringing, connected, ended, missed, voicemail, rejected from Dialpad's events; unknown when the sweep gave up")
     public String status;
     @Schema(nullable = true)
     public String reason;
     @JsonProperty("to_number")
     public String toNumber;
     @JsonProperty("tel_uri")
+    @Schema(nullable = true, description = "null for a blocked call: no link is offered for it")
     public String telUri;
+    @Schema(allowableValues = {"api", "cti"}, description = "api: this service asked Dialpad to call; cti: Dialpad's"
+            + " embedded dialer in the rep's browser placed the call")
+    public String channel;
     @JsonProperty("rep_id")
     public String repId;
     @JsonProperty("dialpad_user_id")

@@ -1,10 +1,14 @@
 package org.clicktocall.calls;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.clicktocall.api.CallAnswer;
+import org.clicktocall.compliance.CallDecision;
 import org.clicktocall.web.ApiException;
 import org.springframework.stereotype.Component;
 
@@ -24,28 +28,38 @@ public class CallAnswerBuilder {
 
     /**
      * The 201 body for a finished attempt: Dialpad is ringing the rep ({@code dialpad}), Dialpad had the request
-     * but gave no clear answer so the rep's phone may still ring ({@code unconfirmed}, with the tel: link in case it
-     * does not), or here is a tel: link and why ({@code tel}).
+     * but gave no clear answer so the rep's phone may still ring ({@code unconfirmed}, with the links in case it
+     * does not), here is a tel: link and why ({@code tel}), dial in Dialpad's embedded dialer ({@code cti}), or the
+     * call policy refused the number ({@code blocked}: why, and no link).
      */
     public CallAnswer created(CallAttempt attempt) {
         CallAttempt.Outcome outcome = attempt.outcome();
         String toNumber = attempt.toNumber();
-        String action = attempt.dialable() ? "dialpad" : CallAnswers.action(outcome.status());
+        String action = CallAnswers.action(attempt.dialable() ? "initiated" : outcome.status(),
+                attempt.request().channel());
         String message = switch (action) {
-            case "dialpad" -> "Calling " + toNumber + " via Dialpad";
+            case "dialpad", "cti" -> "Calling " + toNumber + " via Dialpad";
             case "unconfirmed" -> mayRing(toNumber);
+            case "blocked" -> notCalling(toNumber, outcome.detail());
             default -> outcome.reconnect()
                     ? "Opening phone: calling " + toNumber + ". Reconnect Dialpad in your settings to call through Dialpad again"
                     : "Opening phone: calling " + toNumber;
         };
-        return new CallAnswer(attempt.id().toString(), action, statusOf(action), toNumber, "tel:" + toNumber,
-                outcome.dialpadCallId(), outcome.reason(), message, outcome.retryAfterSeconds(), null);
+        String status = statusOf(action);
+        CallDecision policy = outcome.policy();
+        return new CallAnswer(attempt.id().toString(), action, status, toNumber, CallAnswers.telUri(status, toNumber),
+                dialpadUri(status, toNumber, attempt.id().toString(), outcome.callerId()), outcome.dialpadCallId(),
+                outcome.reason(), message, outcome.retryAfterSeconds(),
+                policy == null || policy.recipientLocalTimes() == null || policy.recipientLocalTimes().isEmpty() ? null
+                        : policy.recipientLocalTimes().stream()
+                        .map(local -> new CallAnswer.LocalTime(local.timeZone(), local.localTime())).toList(),
+                policy == null || policy.nextAllowedAt() == null ? null : policy.nextAllowedAt().toString(), null);
     }
 
     /** The answer for a double click: the first click's call (still pending when it has not finished yet). */
     public CallAnswer duplicate(Map<String, Object> existing, CallAttempt attempt) {
         CallAnswer answer = fromRow(existing, attempt.toNumber());
-        return answer.asDuplicate("dialpad".equals(answer.action())
+        return answer.asDuplicate("dialpad".equals(answer.action()) || "cti".equals(answer.action())
                 ? "Already calling " + attempt.toNumber() + " via Dialpad" : answer.message());
     }
 
@@ -78,26 +92,61 @@ public class CallAnswerBuilder {
 
     /**
      * The answer as the stored call tells it: {@code id}, {@code status}, {@code fallback_reason},
-     * {@code external_call_id}. A call still pending long after its request ended ({@code abandoned}) is told as
-     * unconfirmed: Dialpad may have had it.
+     * {@code fallback_detail}, {@code external_call_id}, {@code channel}. A call still pending long after its request
+     * ended ({@code abandoned}) is told as unconfirmed: Dialpad may have had it.
      */
     CallAnswer fromRow(Map<String, Object> existing, String toNumber) {
         String status = existing.get("status") == null ? "pending" : (String) existing.get("status");
         String action = Boolean.TRUE.equals(existing.get("abandoned")) && "pending".equals(status)
-                ? "unconfirmed" : CallAnswers.action(status);
+                ? "unconfirmed" : CallAnswers.action(status, (String) existing.get("channel"));
         String message = switch (action) {
-            case "dialpad" -> "Calling " + toNumber + " via Dialpad";
+            case "dialpad", "cti" -> "Calling " + toNumber + " via Dialpad";
             case "unconfirmed" -> mayRing(toNumber);
+            case "blocked" -> notCalling(toNumber, (String) existing.get("fallback_detail"));
             default -> "Opening phone: calling " + toNumber;
         };
-        return new CallAnswer(existing.get("id").toString(), action, status, toNumber, "tel:" + toNumber,
-                (String) existing.get("external_call_id"), (String) existing.get("fallback_reason"), message, null, null);
+        String id = existing.get("id").toString();
+        return new CallAnswer(id, action, status, toNumber, CallAnswers.telUri(status, toNumber),
+                dialpadUri(status, toNumber, id, null), (String) existing.get("external_call_id"),
+                (String) existing.get("fallback_reason"), message, null, null, null, null);
+    }
+
+    /**
+     * Dialpad's app launch link (dialpad://+15551234567?...), a richer fallback than tel: for reps who run
+     * Dialpad's desktop app: our call id as customData (Dialpad's call events then carry it, so they find this call),
+     * crmLogging=0 (Dialpad's own CRM integrations do not log the same call again), and fromNumber when the click
+     * has a caller id. Query values are percent-encoded ("+" as %2B). None for a blocked call.
+     */
+    public static String dialpadUri(String status, String toNumber, String callId, String callerId) {
+        if ("blocked".equals(status)) {
+            return null;
+        }
+        StringBuilder uri = new StringBuilder("dialpad://").append(toNumber)
+                .append("?customData=").append(encode(callId)).append("&crmLogging=0");
+        if (callerId != null && callerId.startsWith("+")) {   // a number, not "blocked" (hidden caller id)
+            uri.append("&fromNumber=").append(encode(callerId));
+        }
+        return uri.toString();
+    }
+
+    /** Percent-encoding of a query value: a space is %20 (as in Dialpad's examples), a "+" is %2B. */
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The toast for a blocked call: the number and the policy's reason in words. */
+    static String notCalling(String toNumber, String why) {
+        if (why == null || why.isBlank()) {
+            return "Not calling " + toNumber + ": the call policy does not allow it";
+        }
+        return "Not calling " + toNumber + ": " + why.substring(0, 1).toLowerCase(Locale.ROOT) + why.substring(1);
     }
 
     private static String statusOf(String action) {
         return switch (action) {
-            case "dialpad" -> "initiated";
+            case "dialpad", "cti" -> "initiated";
             case "unconfirmed" -> "unconfirmed";
+            case "blocked" -> "blocked";
             default -> "fallback";
         };
     }

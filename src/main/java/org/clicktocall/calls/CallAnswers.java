@@ -14,14 +14,27 @@ import org.springframework.stereotype.Component;
 public class CallAnswers {
 
     /**
-     * What the CRM should do for a call in this status: {@code tel} for a fallback (nothing rings),
-     * {@code unconfirmed} while Dialpad may or may not ring, {@code dialpad} once Dialpad took it (or is taking it).
+     * What the CRM should do for a call in this status: {@code tel} for a fallback (nothing rings), {@code blocked}
+     * when the call policy refused the number (do not call), {@code unconfirmed} while Dialpad may or may not ring,
+     * {@code cti} for a call Dialpad's embedded dialer places (channel cti), {@code dialpad} once Dialpad took it
+     * (or is taking it).
      */
-    public static String action(String status) {
+    public static String action(String status, String channel) {
         if ("fallback".equals(status)) {
             return "tel";
         }
-        return "unconfirmed".equals(status) ? "unconfirmed" : "dialpad";
+        if ("blocked".equals(status)) {
+            return "blocked";
+        }
+        if ("unconfirmed".equals(status)) {
+            return "unconfirmed";
+        }
+        return "cti".equals(channel) ? "cti" : "dialpad";
+    }
+
+    /** The phone link, except for a call the policy refused: no link is offered for it. */
+    static String telUri(String status, String toNumber) {
+        return "blocked".equals(status) ? null : "tel:" + toNumber;
     }
 
     /** GET /calls/{id}: the stored row, with the same field names as the POST answer where they overlap. */
@@ -31,11 +44,13 @@ public class CallAnswers {
         Map<String, Object> call = new LinkedHashMap<>();
         call.put("id", row.get("id").toString());
         call.put("direction", row.get("direction"));
-        call.put("action", "pending".equals(row.get("status")) ? null : action((String) row.get("status")));
+        call.put("action", "pending".equals(row.get("status")) ? null
+                : action((String) row.get("status"), (String) row.get("channel")));
         call.put("status", row.get("status"));
         call.put("reason", reason);
         call.put("to_number", toNumber);
-        call.put("tel_uri", "tel:" + toNumber);
+        call.put("tel_uri", telUri((String) row.get("status"), toNumber));
+        call.put("channel", row.get("channel"));
         call.put("rep_id", row.get("rep_id"));
         call.put("dialpad_user_id", row.get("dialpad_user_id"));
         call.put("dialpad_call_id", row.get("external_call_id"));

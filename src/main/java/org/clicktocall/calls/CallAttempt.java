@@ -1,10 +1,13 @@
 package org.clicktocall.calls;
 
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+
+import org.clicktocall.compliance.CallDecision;
 
 /**
  * One click, as the click routes carry it in the Camel variable {@code attempt}. The request part is fixed when the
@@ -23,25 +26,34 @@ public record CallAttempt(Request request, Outcome outcome) {
      * @param scope               SHA-256 of the API key that sent it (an Idempotency-Key is scoped to it), or null
      * @param requestHash         SHA-256 of the normalised request (a key reused for another request is refused)
      * @param clickWindowMillis   the duplicate-click window (0 when an Idempotency-Key deduplicates instead)
+     * @param channel             {@code api}: this service asks Dialpad to call; {@code cti}: Dialpad's embedded
+     *                            dialer in the rep's browser places the call, this service only decides and logs it
+     * @param outboundCallerId    the caller id the CRM asked for on this click (E.164), or null: the rep's saved one
+     * @param receivedAt          when the click arrived: the moment the calling hours are checked for
      */
     public record Request(UUID id, long startedNanos, String repId, String toNumber, String contactId, String dealId,
                           String externalId, String idemKey, String scope, String requestHash, long clickWindowMillis,
-                          long idemTtlSeconds, long idemTakeoverSeconds, int budgetCalls, int budgetPeriodSeconds) {
+                          long idemTtlSeconds, long idemTakeoverSeconds, int budgetCalls, int budgetPeriodSeconds,
+                          String channel, String outboundCallerId, Instant receivedAt) {
     }
 
     /**
      * Where the attempt stands.
      *
-     * @param status            pending, initiated, unconfirmed or fallback (the calls row's status)
-     * @param reason            why the rep gets a tel: link or why Dialpad's outcome is unknown; null while dialling
+     * @param status            pending, initiated, unconfirmed, fallback or blocked (the calls row's status)
+     * @param reason            why the rep gets a tel: link, why Dialpad's outcome is unknown or why the call policy
+     *                          refused the number; null while dialling
+     * @param callerId          the caller id Dialpad is asked to show (the click's, checked, or the rep's saved one)
      * @param logged            the pending calls row is written (start-click.sql)
      * @param reconnect         the rep's connection was revoked: the toast tells the rep to reconnect
+     * @param policy            blocked only: the call policy's decision (local times, next allowed moment)
      */
     public record Outcome(String status, String reason, String detail, String dialpadUserId, String dialpadCallId,
-                          Integer dialpadStatus, Integer retryAfterSeconds, boolean logged, boolean reconnect) {
+                          Integer dialpadStatus, Integer retryAfterSeconds, String callerId, boolean logged,
+                          boolean reconnect, CallDecision policy) {
     }
 
-    static final Outcome PENDING = new Outcome("pending", null, null, null, null, null, null, false, false);
+    static final Outcome PENDING = new Outcome("pending", null, null, null, null, null, null, null, false, false, null);
 
     public static CallAttempt of(Request request) {
         return new CallAttempt(request, PENDING);
@@ -49,51 +61,75 @@ public record CallAttempt(Request request, Outcome outcome) {
 
     // ---- transitions -------------------------------------------------------------------------------------------
 
-    /** start-click.sql ran: whether it logged the pending row, and the rep's Dialpad user id (logged with it). */
-    public CallAttempt started(boolean logged, String dialpadUserId) {
+    /** The click's own caller id was checked against the rep's at Dialpad (or could not be, and Dialpad decides). */
+    public CallAttempt callerIdChosen(String callerId) {
+        return with(new Outcome(outcome.status, outcome.reason, outcome.detail, outcome.dialpadUserId,
+                outcome.dialpadCallId, outcome.dialpadStatus, outcome.retryAfterSeconds, callerId, outcome.logged,
+                outcome.reconnect, outcome.policy));
+    }
+
+    /**
+     * start-click.sql ran: whether it logged the pending row, the rep's Dialpad user id (logged with it) and the
+     * rep's saved caller id, used unless the click chose its own.
+     */
+    public CallAttempt started(boolean logged, String dialpadUserId, String savedCallerId) {
         return with(new Outcome(outcome.status, outcome.reason, outcome.detail, dialpadUserId, outcome.dialpadCallId,
-                outcome.dialpadStatus, outcome.retryAfterSeconds, logged, outcome.reconnect));
+                outcome.dialpadStatus, outcome.retryAfterSeconds,
+                outcome.callerId != null ? outcome.callerId : savedCallerId, logged, outcome.reconnect, outcome.policy));
+    }
+
+    /** The call policy refused the number: nothing is dialled and no tel: link is offered. */
+    public CallAttempt blocked(CallDecision decision) {
+        return with(new Outcome("blocked", decision.reason(), decision.message(), outcome.dialpadUserId, null, null,
+                null, outcome.callerId, outcome.logged, false, decision));
+    }
+
+    /** Dialpad's embedded dialer in the rep's browser places the call (channel cti): logged as initiated. */
+    public CallAttempt placedInBrowser() {
+        return with(new Outcome("initiated", null, null, outcome.dialpadUserId, null, null, null, outcome.callerId,
+                outcome.logged, false, null));
     }
 
     /** Nothing is dialled; the CRM gets the tel: link and why. */
     public CallAttempt fallback(String reason, String detail) {
         return with(new Outcome("fallback", reason, detail, outcome.dialpadUserId, null, outcome.dialpadStatus,
-                outcome.retryAfterSeconds, outcome.logged, outcome.reconnect));
+                outcome.retryAfterSeconds, outcome.callerId, outcome.logged, outcome.reconnect, null));
     }
 
     /** The rep has no usable Dialpad connection; {@code revoked}: there was one, the rep must reconnect. */
     public CallAttempt notConnected(boolean revoked, String detail) {
         return with(new Outcome("fallback", "not_connected", detail, outcome.dialpadUserId, null, null, null,
-                outcome.logged, revoked));
+                outcome.callerId, outcome.logged, revoked, null));
     }
 
     /** No call start left (our budget, or Dialpad's 429): try again after {@code retryAfterSeconds}. */
     public CallAttempt rateLimited(int retryAfterSeconds, String detail) {
         return with(new Outcome("fallback", "rate_limited", detail, outcome.dialpadUserId, null,
-                outcome.dialpadStatus, retryAfterSeconds, outcome.logged, false));
+                outcome.dialpadStatus, retryAfterSeconds, outcome.callerId, outcome.logged, false, null));
     }
 
     /** Dialpad took the call (2xx); {@code callId} is null in initiate mode. */
     public CallAttempt initiated(String callId, int dialpadStatus) {
         return with(new Outcome("initiated", null, null, outcome.dialpadUserId, callId, dialpadStatus, null,
-                outcome.logged, false));
+                outcome.callerId, outcome.logged, false, null));
     }
 
     /** Dialpad refused (4xx): nothing rings; after a 429, no starts for the rep until {@code retryAfterSeconds}. */
     public CallAttempt refused(int dialpadStatus, String reason, String detail, Integer retryAfterSeconds) {
         return with(new Outcome("fallback", reason, detail, outcome.dialpadUserId, null, dialpadStatus,
-                retryAfterSeconds, outcome.logged, false));
+                retryAfterSeconds, outcome.callerId, outcome.logged, false, null));
     }
 
     /** Dialpad had the request but gave no clear answer (a 5xx, or none at all): the rep's phone may still ring. */
     public CallAttempt unconfirmed(String reason, String detail, Integer dialpadStatus) {
         return with(new Outcome("unconfirmed", reason, detail, outcome.dialpadUserId, null, dialpadStatus,
-                null, outcome.logged, false));
+                null, outcome.callerId, outcome.logged, false, null));
     }
 
     /** The token was refreshed after Dialpad's 401: the second (last) attempt starts clean. */
     public CallAttempt retrying() {
-        return with(new Outcome("pending", null, null, outcome.dialpadUserId, null, null, null, outcome.logged, false));
+        return with(new Outcome("pending", null, null, outcome.dialpadUserId, null, null, null, outcome.callerId,
+                outcome.logged, false, null));
     }
 
     private CallAttempt with(Outcome next) {
@@ -110,7 +146,17 @@ public record CallAttempt(Request request, Outcome outcome) {
         return request.toNumber;
     }
 
-    /** Still nothing decided against dialling. */
+    /** When the click arrived (the calling hours are checked for this moment). */
+    public Instant receivedAt() {
+        return request.receivedAt;
+    }
+
+    /** Dialpad's embedded dialer places this call, not this service (channel cti). */
+    public boolean inBrowser() {
+        return "cti".equals(request.channel);
+    }
+
+    /** Still nothing decided against dialling (nor against the number). */
     public boolean dialable() {
         return outcome.reason == null;
     }
@@ -118,7 +164,7 @@ public record CallAttempt(Request request, Outcome outcome) {
     /** The names the click's SQL files use. */
     static final Set<String> SQL_NAMES = Set.of("id", "repId", "toNumber", "contactId", "dealId", "externalId",
             "idemKey", "scope", "requestHash", "clickWindowMillis", "idemTtlSeconds", "idemTakeoverSeconds",
-            "budgetCalls", "budgetPeriodSeconds", "status", "reason", "detail", "dialpadUserId", "dialpadCallId",
+            "budgetCalls", "budgetPeriodSeconds", "channel", "status", "reason", "detail", "dialpadUserId", "dialpadCallId",
             "dialpadStatus", "retryAfterSeconds");
 
     /** A read-only map over this attempt for camel-sql's {@code :#name} parameters (no copy is made). */
@@ -142,6 +188,7 @@ public record CallAttempt(Request request, Outcome outcome) {
             case "idemTakeoverSeconds" -> request.idemTakeoverSeconds;
             case "budgetCalls" -> request.budgetCalls;
             case "budgetPeriodSeconds" -> request.budgetPeriodSeconds;
+            case "channel" -> request.channel;
             case "status" -> outcome.status;
             case "reason" -> outcome.reason;
             case "detail" -> outcome.detail;

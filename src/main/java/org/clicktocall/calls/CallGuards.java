@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.clicktocall.compliance.CallDecision;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -17,6 +18,8 @@ public class CallGuards {
 
     /** {@link #next} answers one of these; the place-call route has one {@code when} for each. */
     public static final String DUPLICATE = "duplicate";
+    public static final String BLOCKED = "blocked";
+    public static final String IN_BROWSER = "in_browser";
     public static final String NOT_CONNECTED = "not_connected";
     public static final String NO_BUDGET = "no_budget";
     public static final String REFRESH_FIRST = "refresh_first";
@@ -36,15 +39,23 @@ public class CallGuards {
     }
 
     /**
-     * What the click does next: answer a double click with its first call; give a rep without a usable
+     * What the click does next: answer a double click with its first call; refuse a number the call policy
+     * refused (before anything else: no Dialpad request, no tel: link); log a call Dialpad's embedded dialer
+     * places in the rep's browser (channel cti: it needs no token and no call start); give a rep without a usable
      * connection (no token, revoked, a stored user id that is not Dialpad's, a token that does not decrypt:
      * {@code bearer} null) the tel: link; the same when no call start is left; refresh an expired token first;
      * else dial.
      */
-    public String next(ClickStart start, String bearer) {
+    public String next(ClickStart start, CallDecision policy, CallAttempt attempt, String bearer) {
         if (!start.fresh()) {
             meters.counter("clicktocall.guards", "guard", "duplicate_click", "result", "answered_with_existing").increment();
             return DUPLICATE;
+        }
+        if (!policy.allowed()) {
+            return BLOCKED;
+        }
+        if (attempt.inBrowser()) {
+            return IN_BROWSER;
         }
         RepToken token = start.token();
         if (token == null || token.disconnected() || !token.hasDialpadUserId() || bearer == null) {
@@ -57,11 +68,25 @@ public class CallGuards {
         return token.expiresBefore(clock.instant().plusSeconds(30)) ? REFRESH_FIRST : DIAL;
     }
 
-    /** The attempt once start-click.sql ran: logged or not, and the rep's Dialpad user id (logged with the call). */
+    /**
+     * The attempt once start-click.sql ran: logged or not, the rep's Dialpad user id (logged with the call) and the
+     * rep's saved caller id (used when the click did not choose one).
+     */
     public CallAttempt started(CallAttempt attempt, ClickStart start) {
         RepToken token = start.token();
         boolean usable = token != null && !token.disconnected() && token.hasDialpadUserId();
-        return attempt.started(start.logged(), usable ? token.dialpadUserId() : null);
+        return attempt.started(start.logged(), usable ? token.dialpadUserId() : null,
+                usable ? token.outboundCallerId() : null);
+    }
+
+    /** The call policy refused the number (callPolicy.decide): nothing is dialled, no tel: link is offered. */
+    public CallAttempt blocked(CallAttempt attempt, CallDecision policy) {
+        return attempt.blocked(policy);
+    }
+
+    /** Dialpad's embedded dialer in the rep's browser places the call once this answer says so (channel cti). */
+    public CallAttempt placedInBrowser(CallAttempt attempt) {
+        return attempt.placedInBrowser();
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.clicktocall.calls;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.clicktocall.config.ClickGuardProperties;
 import org.slf4j.Logger;
@@ -8,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Records each finished call attempt for operations: the {@code clicktocall.calls} counter by action and reason,
- * and one log line in key=value form (call id, rep, outcome, reason, Dialpad's HTTP status, time taken). Never a
+ * the {@code clicktocall.calls.blocked} counter by reason for clicks the call policy refused, and one log line in key=value form (call id, rep, outcome, reason, Dialpad's HTTP status, time taken). Never a
  * token; the number shows its last 4 digits only unless {@code calls.log-full-numbers} is set.
  */
 @Component("callLog")
@@ -27,8 +28,13 @@ public class CallLog {
     public void attempt(CallAttempt attempt) {
         CallAttempt.Outcome outcome = attempt.outcome();
         String reason = outcome.reason();
-        String action = reason == null ? "dialpad" : CallAnswers.action(outcome.status());
+        String action = CallAnswers.action(reason == null ? "initiated" : outcome.status(), attempt.request().channel());
         meters.counter("clicktocall.calls", "action", action, "reason", reason == null ? "none" : reason).increment();
+        if ("blocked".equals(action)) {
+            // by reason only: never the number or the rep (a tag per value would also grow without bound)
+            Counter.builder("clicktocall.calls.blocked").description("Clicks the call policy refused, by reason")
+                    .tag("reason", reason).register(meters).increment();
+        }
         if (!LOG.isInfoEnabled()) {
             return;
         }

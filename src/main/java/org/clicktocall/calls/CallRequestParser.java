@@ -1,5 +1,6 @@
 package org.clicktocall.calls;
 
+import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
 
@@ -11,20 +12,25 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns a CRM's POST /calls (body, Idempotency-Key, X-API-Key) into a {@link CallAttempt}, or refuses it with a 400.
- * The number is normalised to E.164; the Idempotency-Key is scoped to the API key that sent it (only its SHA-256 is
+ * The numbers are normalised to E.164; the Idempotency-Key is scoped to the API key that sent it (only its SHA-256 is
  * kept) and bound to a hash of the normalised request.
  */
 @Component("callRequestParser")
 public class CallRequestParser {
 
-    static final Set<String> FIELDS = Set.of("rep_id", "to_number", "contact_id", "deal_id", "external_id");
+    static final Set<String> FIELDS = Set.of("rep_id", "to_number", "contact_id", "deal_id", "external_id",
+            "channel");
+    /** api: this service asks Dialpad's API to call; cti: Dialpad's embedded dialer in the browser calls. */
+    static final Set<String> CHANNELS = Set.of("api", "cti");
 
     private final PhoneNumbers phoneNumbers;
     private final ClickGuardProperties guards;
+    private final Clock clock;
 
-    public CallRequestParser(PhoneNumbers phoneNumbers, ClickGuardProperties guards) {
+    public CallRequestParser(PhoneNumbers phoneNumbers, ClickGuardProperties guards, Clock clock) {
         this.phoneNumbers = phoneNumbers;
         this.guards = guards;
+        this.clock = clock;
     }
 
     public CallAttempt parse(String body, String idempotencyKey, String apiKey) {
@@ -34,6 +40,12 @@ public class CallRequestParser {
         String contactId = JsonRequests.optionalString(json, "contact_id");
         String dealId = JsonRequests.optionalString(json, "deal_id");
         String externalId = JsonRequests.optionalString(json, "external_id");
+        String channel = JsonRequests.optionalString(json, "channel");
+        if (channel == null) {
+            channel = "api";
+        } else if (!CHANNELS.contains(channel)) {
+            throw ApiException.badRequest("invalid_request", "channel must be \"api\" (the default) or \"cti\"");
+        }
         String toNumber = phoneNumbers.toE164(rawNumber);
         String scope = null;
         String requestHash = null;
@@ -43,14 +55,21 @@ public class CallRequestParser {
                 throw ApiException.badRequest("invalid_request", "Idempotency-Key must be 1 to 255 visible ASCII characters");
             }
             scope = Hashes.sha256(apiKey == null ? "" : apiKey);
-            requestHash = Hashes.sha256(String.join("\u0000", repId, toNumber, String.valueOf(contactId),
-                    String.valueOf(dealId), String.valueOf(externalId)));
+            String request = String.join("\u0000", repId, toNumber, String.valueOf(contactId),
+                    String.valueOf(dealId), String.valueOf(externalId));
+            // (a plain click hashes as before the channel existed: keys in flight across an upgrade hold)
+            if (!"api".equals(channel)) {
+                request = String.join("\u0000", request, channel);
+            }
+            requestHash = Hashes.sha256(request);
         }
         return CallAttempt.of(new CallAttempt.Request(UUID.randomUUID(), System.nanoTime(), repId, toNumber,
                 contactId, dealId, externalId, idempotencyKey, scope, requestHash,
                 // A request with an Idempotency-Key is deduplicated by its key, not by the duplicate-click window.
                 idempotencyKey == null ? guards.duplicateWindowMs() : 0L,
                 guards.idempotencyTtlSeconds(), guards.idempotencyTakeoverSeconds(),
-                guards.budget().calls(), guards.budget().periodSeconds()));
+                // The per-rep budget guards Dialpad's API limit; a call the browser's dialer places does not use it.
+                "cti".equals(channel) ? 0 : guards.budget().calls(), guards.budget().periodSeconds(),
+                channel, null, clock.instant()));
     }
 }

@@ -4,12 +4,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What sql/start-click.sql found, in one row: whether this click is fresh (not a double click), the call a double
- * click's first click made (null when this statement could not see it yet), the rep's token, whether a call start
- * was left, and whether the pending calls row was written.
+ * What sql/start-click.sql found, in one row: whether this click is fresh (not a double click), whether the number
+ * is on the do-not-call list, the call a double click's first click made (null when this statement could not see
+ * it yet), the rep's token, whether a call start was left, and whether the pending calls row was written.
  */
-public record ClickStart(boolean fresh, Map<String, Object> duplicateOf, RepToken token, boolean budgetOk,
-                         boolean logged) {
+public record ClickStart(boolean fresh, boolean doNotCall, Map<String, Object> duplicateOf, RepToken token,
+                         boolean budgetOk, boolean logged) {
 
     /** Reads the statement's row. */
     public static ClickStart fromRow(Map<String, Object> row) {
@@ -21,10 +21,12 @@ public record ClickStart(boolean fresh, Map<String, Object> duplicateOf, RepToke
             duplicateOf.put("id", row.get("duplicate_id"));
             duplicateOf.put("status", row.get("duplicate_status"));
             duplicateOf.put("fallback_reason", row.get("duplicate_fallback_reason"));
+            duplicateOf.put("fallback_detail", row.get("duplicate_fallback_detail"));
             duplicateOf.put("external_call_id", row.get("duplicate_external_call_id"));
+            duplicateOf.put("channel", row.get("duplicate_channel"));
         }
         RepToken token = fresh && Boolean.TRUE.equals(row.get("has_token")) ? RepToken.fromRow(row) : null;
-        return new ClickStart(fresh, duplicateOf, token, Boolean.TRUE.equals(row.get("budget_ok")),
-                Boolean.TRUE.equals(row.get("logged")));
+        return new ClickStart(fresh, Boolean.TRUE.equals(row.get("do_not_call")), duplicateOf, token,
+                Boolean.TRUE.equals(row.get("budget_ok")), Boolean.TRUE.equals(row.get("logged")));
     }
 }

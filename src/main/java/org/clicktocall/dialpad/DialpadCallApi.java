@@ -57,8 +57,9 @@ public class DialpadCallApi {
             body.put("user_id", Long.parseLong(token.dialpadUserId()));
         }
         body.put("custom_data", attempt.id().toString());
-        if (token.outboundCallerId() != null) {
-            body.put("outbound_caller_id", token.outboundCallerId());
+        // The click's own caller id (checked against the rep's at Dialpad), else the rep's saved one.
+        if (attempt.outcome().callerId() != null) {
+            body.put("outbound_caller_id", attempt.outcome().callerId());
         }
         if (!initiateMode && token.deviceId() != null) {
             body.put("device_id", token.deviceId());

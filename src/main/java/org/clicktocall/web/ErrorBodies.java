@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.util.ObjectHelper;
+import org.clicktocall.calls.CallAnswerBuilder;
 import org.clicktocall.calls.CallAttempt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,10 +68,18 @@ public class ErrorBodies {
     public Map<String, Object> databaseUnavailable(Exchange exchange) {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
         exchange.getMessage().setHeader("Retry-After", "5");
+        CallAttempt attempt = exchange.getVariable("attempt") instanceof CallAttempt a ? a : null;
+        if (attempt != null && "blocked".equals(attempt.outcome().status())) {
+            // The call policy refused the number before the failure: no link is offered for it.
+            return of("database_unavailable", "The call log is unavailable. The call is not placed: "
+                    + attempt.outcome().detail());
+        }
         Map<String, Object> body = of("database_unavailable",
                 "The call log is unavailable, so Dialpad was not asked to call. Use the phone link instead.");
-        if (exchange.getVariable("attempt") instanceof CallAttempt attempt) {
+        if (attempt != null) {
             body.put("tel_uri", "tel:" + attempt.toNumber());
+            body.put("dialpad_uri", CallAnswerBuilder.dialpadUri("fallback", attempt.toNumber(),
+                    attempt.id().toString(), attempt.outcome().callerId()));
         }
         LOG.warn("Database unavailable in route {}: {}", exchange.getFromRouteId(),
                 describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));

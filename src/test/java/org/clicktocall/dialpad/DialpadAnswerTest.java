@@ -24,7 +24,8 @@ class DialpadAnswerTest {
 
     static CallAttempt attempt() {
         return CallAttempt.of(new CallAttempt.Request(UUID.fromString("6534fbeb-1053-4503-974f-7c9c03ebaf63"), 0,
-                "rep-1", "+15551234567", null, null, null, null, null, null, 0, 86400, 60, 5, 60));
+                "rep-1", "+15551234567", null, null, null, null, null, null, 0, 86400, 60, 5, 60, "api", null,
+                java.time.Instant.EPOCH));
     }
 
     @ParameterizedTest(name = "{0} {2} -> {3} {4}")
@@ -62,11 +63,18 @@ class DialpadAnswerTest {
 
     @Test
     void theRequestBodyFollowsTheMode() {
-        assertThat(RING.request(attempt(), TOKEN)).isEqualTo(Map.of("phone_number", "+15551234567",
+        // started() puts the rep's saved caller id on the attempt (the token's), unless the click chose its own
+        CallAttempt started = attempt().started(true, TOKEN.dialpadUserId(), TOKEN.outboundCallerId());
+        assertThat(RING.request(started, TOKEN)).isEqualTo(Map.of("phone_number", "+15551234567",
                 "user_id", 5105429914877952L, "custom_data", "6534fbeb-1053-4503-974f-7c9c03ebaf63",
                 "outbound_caller_id", "+15550001111", "device_id", "dev-1"));
-        assertThat(INITIATE.request(attempt(), TOKEN)).isEqualTo(Map.of("phone_number", "+15551234567",
+        assertThat(INITIATE.request(started, TOKEN)).isEqualTo(Map.of("phone_number", "+15551234567",
                 "custom_data", "6534fbeb-1053-4503-974f-7c9c03ebaf63", "outbound_caller_id", "+15550001111"));
+        CallAttempt ownCallerId = attempt().callerIdChosen("+15550002222")
+                .started(true, TOKEN.dialpadUserId(), TOKEN.outboundCallerId());
+        assertThat(RING.request(ownCallerId, TOKEN)).containsEntry("outbound_caller_id", "+15550002222");
+        assertThat(RING.request(attempt(), new RepToken("5105429914877952", "enc", null, null, null, "active", true)))
+                .doesNotContainKey("outbound_caller_id");
         assertThat(RING.mode()).isEqualTo("ring");
         assertThat(INITIATE.mode()).isEqualTo("initiate");
     }

@@ -24,6 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -56,8 +60,21 @@ import org.springframework.test.context.DynamicPropertySource;
         "dialpad.oauth.client-secret=" + ServiceTest.CLIENT_SECRET,
         "dialpad.oauth.redirect-uri=https://ctc.example.com/oauth/dialpad/callback",
         "dialpad.oauth.return-url=https://crm.example.com/settings/dialpad",
-        "widget.token-secret=" + ServiceTest.WIDGET_SECRET})
+        "widget.token-secret=" + ServiceTest.WIDGET_SECRET,
+        // Some tests call London numbers; the calling hours are checked at TestClock's time, never the real one.
+        "calls.policy.allowed-countries=US,GB"})
+@Import(ServiceTest.FixedTime.class)
 public abstract class ServiceTest {
+
+    /** The service reads a click's arrival from this clock: tests set the time of day (TestClock). */
+    @TestConfiguration(proxyBeanMethods = false)
+    public static class FixedTime {
+        @Bean
+        @Primary
+        public TestClock testClock() {
+            return new TestClock();
+        }
+    }
 
     /**
      * The test classpath carries Spring Authorization Server (a real OAuth2 server for the refresh tests), which
@@ -120,11 +137,14 @@ public abstract class ServiceTest {
     protected JdbcTemplate jdbc;
     @Autowired
     protected CamelContext camel;
+    @Autowired
+    protected TestClock clock;
 
     @BeforeEach
     void freshDialpadAndBreaker() {
         DIALPAD.resetAll();
         breaker().getCircuitBreaker().reset();
+        clock.reset();
     }
 
     protected ResilienceProcessor breaker() {
