@@ -47,7 +47,7 @@ class OpenApiDescriptionTest extends ServiceTest {
         assertThat(api.getComponents().getSecuritySchemes()).containsKey("widgetToken");
         assertThat(api.getComponents().getSchemas().get("CallRequest").getRequired()).containsExactly("rep_id", "to_number");
         assertThat(api.getComponents().getSchemas().get("CallRequest").getProperties())
-                .containsKey("channel");
+                .containsKeys("channel", "outbound_caller_id");
         assertThat(api.getComponents().getSchemas().get("CallAnswer").getProperties())
                 .containsKeys("dialpad_uri", "recipient_local_times", "next_allowed_at");
     }

@@ -20,6 +20,7 @@ class RequestValidationTest extends ServiceTest {
             "{\"rep_id\": \"r1\", \"to_number\": \"call me maybe\"}               | invalid_phone_number | to_number is not a phone number",
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"channel\": \"sms\"} | invalid_request | channel must be \"api\" (the default) or \"cti\"",
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"channel\": 1}     | invalid_request      | channel must be a string",
+            "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"outbound_caller_id\": \"x\"} | invalid_caller_id | outbound_caller_id is not a phone number",
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"rep_id\": \"r2\"} | invalid_json       | a field appears twice",
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\"                   | invalid_json         | not valid JSON",
             "[\"r1\", \"5551234567\"]                                             | invalid_request      | must be a JSON object",

@@ -26,4 +26,9 @@ public class CallRequestBody {
             + " to ring the rep; cti: Dialpad's embedded dialer in the rep's browser places the call once the answer"
             + " allows it (action cti), and this service logs it without asking Dialpad's API")
     public String channel;
+    @JsonProperty("outbound_caller_id")
+    @Schema(maxLength = 128, example = "+14155550101", description = "The caller id the callee sees on this call"
+            + " (channel api): one of the rep's caller ids at Dialpad (GET /reps/{rep_id}/dialpad/options), else 400"
+            + " invalid_caller_id; without it, the rep's saved one")
+    public String outboundCallerId;
 }

@@ -13,13 +13,14 @@ import org.springframework.stereotype.Component;
 /**
  * Turns a CRM's POST /calls (body, Idempotency-Key, X-API-Key) into a {@link CallAttempt}, or refuses it with a 400.
  * The numbers are normalised to E.164; the Idempotency-Key is scoped to the API key that sent it (only its SHA-256 is
- * kept) and bound to a hash of the normalised request.
+ * kept) and bound to a hash of the normalised request. Whether the click's own caller id is one of the rep's is
+ * checked later, against Dialpad (check-caller-id), still before anything is logged.
  */
 @Component("callRequestParser")
 public class CallRequestParser {
 
     static final Set<String> FIELDS = Set.of("rep_id", "to_number", "contact_id", "deal_id", "external_id",
-            "channel");
+            "channel", "outbound_caller_id");
     /** api: this service asks Dialpad's API to call; cti: Dialpad's embedded dialer in the browser calls. */
     static final Set<String> CHANNELS = Set.of("api", "cti");
 
@@ -46,6 +47,12 @@ public class CallRequestParser {
         } else if (!CHANNELS.contains(channel)) {
             throw ApiException.badRequest("invalid_request", "channel must be \"api\" (the default) or \"cti\"");
         }
+        String callerId = callerId(JsonRequests.optionalString(json, "outbound_caller_id"));
+        if (callerId != null && "cti".equals(channel)) {
+            // Dialpad's embedded dialer shows the caller id chosen in it; this service cannot pass one along.
+            throw ApiException.badRequest("invalid_request",
+                    "outbound_caller_id applies to calls this service places (channel api), not to channel cti");
+        }
         String toNumber = phoneNumbers.toE164(rawNumber);
         String scope = null;
         String requestHash = null;
@@ -61,6 +68,9 @@ public class CallRequestParser {
             if (!"api".equals(channel)) {
                 request = String.join("\u0000", request, channel);
             }
+            if (callerId != null) {
+                request = String.join("\u0000", request, "outbound_caller_id=" + callerId);
+            }
             requestHash = Hashes.sha256(request);
         }
         return CallAttempt.of(new CallAttempt.Request(UUID.randomUUID(), System.nanoTime(), repId, toNumber,
@@ -70,6 +80,18 @@ public class CallRequestParser {
                 guards.idempotencyTtlSeconds(), guards.idempotencyTakeoverSeconds(),
                 // The per-rep budget guards Dialpad's API limit; a call the browser's dialer places does not use it.
                 "cti".equals(channel) ? 0 : guards.budget().calls(), guards.budget().periodSeconds(),
-                channel, null, clock.instant()));
+                channel, callerId, clock.instant()));
+    }
+
+    /** The click's own caller id in E.164 (Dialpad lists the rep's numbers that way), or null. */
+    private String callerId(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return phoneNumbers.toE164(raw, "outbound_caller_id");
+        } catch (ApiException e) {
+            throw ApiException.badRequest("invalid_caller_id", e.getMessage());
+        }
     }
 }
