@@ -131,6 +131,32 @@ public class RepDialpadOptions {
         return params;
     }
 
+    /**
+     * After a reconnect: the saved caller id and device as SQL parameters for save-dialpad-preferences.sql, each
+     * kept only if Dialpad lists it for the newly connected account (null otherwise: Dialpad's default).
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> stillListed(Map<String, Object> options) {
+        Object callerId = options.get("outbound_caller_id");
+        Object deviceId = options.get("device_id");
+        List<Map<String, Object>> callerIds = (List<Map<String, Object>>) options.get("caller_ids");
+        List<Map<String, Object>> devices = (List<Map<String, Object>>) options.get("devices");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("repId", options.get("rep_id"));
+        params.put("outboundCallerId", callerIds.stream().anyMatch(id -> id.get("number").equals(callerId)) ? callerId : null);
+        params.put("deviceId", devices.stream().anyMatch(device -> device.get("id").equals(deviceId)) ? deviceId : null);
+        return params;
+    }
+
+    /** After a reconnect whose lists could not be read: neither saved choice can be confirmed, both are dropped. */
+    public Map<String, Object> noneListed(String repId) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("repId", repId);
+        params.put("outboundCallerId", null);
+        params.put("deviceId", null);
+        return params;
+    }
+
     /** PUT's answer: the options with the saved choice. */
     public Map<String, Object> saved(Map<String, Object> options, Map<String, Object> params) {
         Map<String, Object> answer = new LinkedHashMap<>(options);
