@@ -16,7 +16,7 @@ export interface InitOptions {
   getToken: TokenSource;
   /** Dialpad's Mini Dialer (CTI): embedded from https://dialpad.com/apps/<clientId>. */
   cti?: { clientId: string; container?: HTMLElement } | null;
-  /** What to open when nothing was dialled: a tel: link (default), the Dialpad app, or nothing. */
+  /** What to open when nothing was dialled: a tel: link (default), the Dialpad app (the service's dialpad_uri), or nothing. */
   fallback?: "tel" | "dialpad" | "none";
   /** true: the widget's own toasts; false: none; an element: toasts are rendered inside it. */
   toasts?: boolean | HTMLElement;
@@ -35,7 +35,8 @@ export interface CallOptions { to: string; contactId?: string; dealId?: string; 
 export interface CallResult {
   channel: Channel;
   callId: string | null;
-  /** initiated, unconfirmed, fallback, failed, unknown, or a later call state for a repeated click. */
+  /** initiated, unconfirmed, fallback, blocked (the call policy refused the number: nothing is dialled or opened),
+   *  failed, unknown, or a later call state for a repeated click. */
   status: string;
   reason: string | null;
   message: string | null;

@@ -4,8 +4,9 @@
  * named exports). The page never holds an API key: getToken() returns a widget token from POST /widget/sessions,
  * which the CRM's backend asks for.
  *
- * One decision per click, never a blind cascade: CTI when Dialpad's embedded dialer said the rep is signed in,
- * else POST /calls (one Idempotency-Key per click); a tel:/Dialpad-app link only when nothing was dialled.
+ * One decision per click, never a blind cascade: POST /calls first (one Idempotency-Key per click), which applies
+ * the call policy; then CTI when Dialpad's embedded dialer said the rep is signed in, a tel:/Dialpad-app link only
+ * when nothing was dialled, nothing at all when the number is blocked.
  * A started call is followed live (GET /calls/{id}/events, read with fetch so the token stays in a header, never
  * in a URL), falling back to polling GET /calls/{id} when the stream cannot be had.
  */
@@ -260,7 +261,7 @@
     }
 
     /** Nothing was dialled: the configured link, or none. */
-    function fellBack(to, telUri, reason, message, retryAfter) {
+    function fellBack(to, telUri, reason, message, retryAfter, dialpadUri) {
       var number = (telUri || "").replace(/^tel:/, "") || to;
       var channel = fallback === "dialpad" ? "dialpad-app" : fallback === "none" ? "none" : "tel";
       var result = { channel: channel, callId: null, status: "fallback", reason: reason, message: message, fallback: true };
@@ -268,8 +269,36 @@
       if (channel === "none") {
         return finish(result, "error", "Call not placed", (message || "Dialpad could not place the call.") + " " + extra);
       }
-      openLink(channel === "tel" ? "tel:" + number : "dialpad://" + number);
+      // The service's Dialpad link carries our call id (customData), so Dialpad's events find the call.
+      openLink(channel === "tel" ? "tel:" + number : dialpadUri || "dialpad://" + number);
       return finish(result, "info", "Opening Phone", "Calling " + number + "\u2026 " + extra);
+    }
+
+    /** The call policy refused the number (do-not-call list, calling hours, destination): no call, no link. */
+    function refused(to, a) {
+      var text = a.message || "Not calling " + to;
+      return finish({ channel: "none", callId: a.id || null, status: "blocked", reason: a.reason || null,
+        message: text }, "error", "Call not placed", text);
+    }
+
+    /**
+     * CTI: the service has decided and logged the call (channel cti); Dialpad's embedded dialer places it, with our
+     * call id as custom_data so Dialpad's events find the row. When the service could not be asked at all, the rep
+     * still calls, as the phone link would let them; refused input dials nothing.
+     */
+    function ctiCall(to, r, a) {
+      var answered = r.status === 201 || r.status === 200;
+      if (!answered && r.status >= 400 && r.status < 500) {
+        var err = a.error || {};
+        emit("error", { where: "log-cti-call", status: r.status, error: err });
+        var text = err.message || "The call could not be placed.";
+        return finish({ channel: "none", callId: null, status: "failed", reason: err.code || "http_" + r.status,
+          message: text }, "error", "Call failed", text);
+      }
+      if (!answered) emit("error", { where: "log-cti-call", status: r.status, error: a.error });
+      post("initiate_call", { phone_number: to, custom_data: answered && a.id ? a.id : "" });
+      return finish({ channel: "cti", callId: answered ? a.id || null : null, status: "initiated", reason: null,
+        message: "Calling " + to + " via Dialpad" }, "info", "Call Initiated", "Calling " + to + " via Dialpad");
     }
 
     /**
@@ -360,19 +389,9 @@
       var key = uuid();   // one per click: a retry of this click is the same call
       emit("call:start", { to: to, contactId: opts.contactId, dealId: opts.dealId, idempotencyKey: key });
 
-      if (frame && ctiSignedIn) {
-        post("initiate_call", { phone_number: to, custom_data: JSON.stringify(body) });
-        body.channel = "cti";
-        // Logged after the fact; the dial itself already happened in Dialpad's dialer.
-        var logged = client.request("POST", "/calls", body, { "Idempotency-Key": key }).then(function (r) {
-          if (r.status >= 300) emit("error", { where: "log-cti-call", status: r.status, error: r.json.error });
-          return r.json.id || null;
-        }, function () { return null; });
-        return logged.then(function (id) {
-          return finish({ channel: "cti", callId: id, status: "initiated", reason: null,
-            message: "Calling " + to + " via Dialpad" }, "info", "Call Initiated", "Calling " + to + " via Dialpad");
-        });
-      }
+      // Through Dialpad's embedded dialer, but only once the service has said the number may be called.
+      var viaCti = !!(frame && ctiSignedIn);
+      if (viaCti) body.channel = "cti";
 
       function attempt(retried) {
         return client.request("POST", "/calls", body, { "Idempotency-Key": key }).catch(function (e) {
@@ -384,6 +403,8 @@
       }
       return attempt(false).then(function (r) {
         var a = r.json || {};
+        if ((r.status === 201 || r.status === 200) && a.action === "blocked") return refused(to, a);
+        if (viaCti) return ctiCall(to, r, a);
         if (r.offline) return fellBack(to, null, "offline", "You are offline.");
         if (r.network) {
           return finish({ channel: "none", callId: null, status: "unknown", reason: "network",
@@ -392,7 +413,9 @@
             { href: "tel:" + to, text: to });
         }
         if (r.status === 201 || r.status === 200) {
-          if (a.action === "tel") return fellBack(to, a.tel_uri, a.reason, a.message, a.retry_after_seconds);
+          if (a.action === "tel") {
+            return fellBack(to, a.tel_uri, a.reason, a.message, a.retry_after_seconds, a.dialpad_uri);
+          }
           var result = { channel: "api", callId: a.id, status: a.status, reason: a.reason || null, message: a.message };
           if (a.id) {
             panel.show(a.id, label("Calling " + (a.to_number || to)));
@@ -407,7 +430,7 @@
         }
         if (r.status === 503 && a.tel_uri) {
           return fellBack(to, a.tel_uri, (a.error && a.error.code) || "unavailable", a.error && a.error.message,
-            r.retryAfter);
+            r.retryAfter, a.dialpad_uri);
         }
         var err = a.error || {};
         var failed = { channel: "none", callId: null, status: "failed", reason: err.code || "http_" + r.status,

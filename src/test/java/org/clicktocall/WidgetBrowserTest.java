@@ -254,6 +254,47 @@ class WidgetBrowserTest extends ServiceTest {
         assertThat(((Map<?, ?>) initiate.get("payload")).get("phone_number")).isEqualTo("+1 555 123 4567");
         assertThat(page.evaluate("() => window.events.find(e => e[0] === 'call:initiated')[1].channel")).isEqualTo("cti");
         DIALPAD.verify(0, postRequestedFor(urlEqualTo("/api/v2/call")));
+        // asked (and logged) before the dialer dials; our call id travels as custom_data, so Dialpad's events find it
+        Map<String, Object> row = jdbc.queryForMap("SELECT id, status, channel FROM calls WHERE rep_id = 'rep-browser-cti'");
+        assertThat(row).containsEntry("status", "initiated").containsEntry("channel", "cti");
+        assertThat(((Map<?, ?>) initiate.get("payload")).get("custom_data")).isEqualTo(row.get("id").toString());
+    }
+
+    @Test
+    void aBlockedNumberIsNeitherDialledInTheMiniDialerNorOpenedAsALink() {
+        jdbc.update("INSERT INTO do_not_call (number) VALUES ('+15551234567')");
+        try {
+            context.route("https://dialpad.com/apps/**", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+                    .setContentType("text/html").setBody("""
+                            <!doctype html><script>
+                              window.received = [];
+                              addEventListener('message', e => { window.received.push(e.data.method); });
+                              parent.postMessage({ api: 'opencti_dialpad', version: '1.0', method: 'user_authentication',
+                                  payload: { user_authenticated: true, user_id: 42 } }, '*');
+                            </script>""")));
+            open(CRM_PAGE_ORIGIN, "rep-browser-blocked", "{ cti: { clientId: 'abc123', container: document.getElementById('cti') } }");
+            page.waitForFunction("() => window.events.some(e => e[0] === 'cti:auth' && e[1].signedIn)");
+            com.microsoft.playwright.Frame dialer = page.frames().stream()
+                    .filter(f -> f.url().startsWith("https://dialpad.com/apps/abc123")).findFirst().orElseThrow();
+
+            page.click("#call");
+
+            assertThat(toast()).containsText("Call not placed");
+            assertThat(toast()).containsText("do-not-call list");
+            assertThat(page.evaluate("() => window.events.find(e => e[0] === 'call:failed')[1].status")).isEqualTo("blocked");
+            assertThat(dialer.evaluate("() => window.received")).isEqualTo(List.of("enable_current_tab"));
+
+            // the same page without the Mini Dialer: the answer is blocked, no phone link is opened
+            open(CRM_PAGE_ORIGIN, "rep-browser-blocked", "{}");
+            page.click("#call");
+            assertThat(toast()).containsText("Call not placed");
+            assertThat(page.evaluate("() => window.opened")).isEqualTo(List.of());
+            assertThat(jdbc.queryForList("SELECT status FROM calls WHERE rep_id = 'rep-browser-blocked'", String.class))
+                    .containsExactly("blocked", "blocked");
+            DIALPAD.verify(0, postRequestedFor(urlEqualTo("/api/v2/call")));
+        } finally {
+            jdbc.update("DELETE FROM do_not_call WHERE number = '+15551234567'");
+        }
     }
 
     private Locator panelStatus() {
