@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Whether a click may reach a number, decided before Dialpad is asked: the do-not-call list (looked up by the
- * route with sql/is-do-not-call.sql and passed in), the destination (country and number type) and the calling
- * hours in the recipient's local time. A function of its arguments and the settings: no database, no clock.
+ * click's start statement, sql/start-click.sql, and passed in), the destination (country and number type) and the
+ * calling hours in the recipient's local time. A function of its arguments and the settings: no database, no clock.
  *
  * <p>Order: do_not_call, then destination_not_allowed, then outside_calling_hours (a refused destination is
  * refused at any hour, so the rep is not told to try again later).
@@ -66,7 +66,7 @@ public class CallPolicy {
         }
         window = settings.callingHours().trim();
         days = days(settings.allowedDays());
-        Set<String> regions = new TreeSet<>();
+        TreeSet<String> regions = new TreeSet<>();
         List<String> configured = settings.allowedCountries() == null || settings.allowedCountries().isEmpty()
                 ? List.of(defaultRegion) : settings.allowedCountries();
         for (String region : configured) {
@@ -76,7 +76,7 @@ public class CallPolicy {
             }
             regions.add(code);
         }
-        countries = Set.copyOf(regions);
+        countries = java.util.Collections.unmodifiableSortedSet(regions);   // sorted: the refusal names them in order
         Set<PhoneNumberType> types = EnumSet.noneOf(PhoneNumberType.class);
         for (String type : settings.refusedNumberTypes() == null ? List.<String>of() : settings.refusedNumberTypes()) {
             try {
@@ -93,7 +93,7 @@ public class CallPolicy {
         }
     }
 
-    /** The decision for a click to {@code e164} at {@code now}; {@code onDoNotCallList} comes from is-do-not-call.sql. */
+    /** The decision for a click to {@code e164} at {@code now}; {@code onDoNotCallList} comes from start-click.sql. */
     public CallDecision decide(String e164, Instant now, boolean onDoNotCallList) {
         if (onDoNotCallList) {
             return CallDecision.blocked(CallDecision.DO_NOT_CALL, "This number is on the do-not-call list");
