@@ -53,12 +53,11 @@ class DoNotCallTest extends ServiceTest {
         assertThat(jdbc.queryForList("SELECT number FROM do_not_call ORDER BY number", String.class))
                 .containsExactly("+12125550100", "+12125550102");
 
-        // What the click will ask (sql/is-do-not-call.sql, one parameter): the Boolean itself.
-        String check = "sql:classpath:sql/is-do-not-call.sql?parametersCount=1&outputType=SelectOne";
-        assertThat(camel.createProducerTemplate().requestBody(check, java.util.Map.of("number", "+12125550100")))
-                .isEqualTo(true);
-        assertThat(camel.createProducerTemplate().requestBody(check, java.util.Map.of("number", "+12125550101")))
-                .isEqualTo(false);
+        // What a click sees (start-click.sql reads the list): the listed number is blocked, the removed one is not.
+        assertThat(postCall("{\"rep_id\": \"rep-dnc-list\", \"to_number\": \"+12125550100\"}").json()
+                .get("reason").asText()).isEqualTo("do_not_call");
+        assertThat(postCall("{\"rep_id\": \"rep-dnc-list\", \"to_number\": \"+12125550101\"}").json()
+                .get("reason").asText()).isEqualTo("not_connected");
     }
 
     @Test
