@@ -10,16 +10,17 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
+import org.clicktocall.api.WebhookSubscription;
 import org.clicktocall.calls.JsonRequests;
+import org.clicktocall.config.WebhookSetupProperties;
+import org.clicktocall.support.Json;
 import org.clicktocall.web.ApiException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * The admin operation that points Dialpad's call events at this service: {@code POST /api/v2/webhooks} with our
- * hook URL and the shared secret, then {@code POST /api/v2/subscriptions/call} for that webhook.
+ * hook URL and the shared secret, then {@code POST /api/v2/subscriptions/call} for that webhook. Each method is a
+ * function of its arguments; the {@code subscribe-to-call-events} route keeps the {@link Plan} in a variable.
  */
 @Component("webhookSetup")
 public class WebhookSetup {
@@ -27,22 +28,36 @@ public class WebhookSetup {
     static final List<String> DEFAULT_STATES = List.of("calling", "ringing", "connected", "hold", "hangup", "missed",
             "voicemail", "postcall", "blocked");
     private static final Set<String> FIELDS = Set.of("hook_url", "call_states", "target_type", "target_id");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String secret;
-    private final String apiKey;
+    private final WebhookSetupProperties settings;
 
-    public WebhookSetup(@Value("${dialpad.webhook.secret:}") String secret,
-                        @Value("${dialpad.api-key:}") String apiKey) {
-        this.secret = secret;
-        this.apiKey = apiKey;
+    public WebhookSetup(WebhookSetupProperties settings) {
+        this.settings = settings;
     }
 
-    public Map<String, Object> request(String body) {
-        if (secret == null || secret.isEmpty()) {
+    /**
+     * What the admin asked for, and the webhook's id once Dialpad created it.
+     *
+     * @param targetType Dialpad's subscription target (company, office, ...) or null for the whole company
+     * @param webhookId  null until {@link #webhookCreated} read it from Dialpad's answer
+     */
+    public record Plan(String hookUrl, List<String> callStates, String targetType, Long targetId, Long webhookId) {
+
+        public Plan {
+            callStates = List.copyOf(callStates);
+        }
+
+        Plan withWebhook(long id) {
+            return new Plan(hookUrl, callStates, targetType, targetId, id);
+        }
+    }
+
+    /** The request body read into a plan; 409 while a setting is missing, 400 on bad input. */
+    public Plan request(String body) {
+        if (!settings.hasSecret()) {
             throw new ApiException(409, "webhook_secret_missing", "Set DIALPAD_WEBHOOK_SECRET first: events are verified with it");
         }
-        if (apiKey == null || apiKey.isEmpty()) {
+        if (!settings.hasApiKey()) {
             throw new ApiException(409, "dialpad_api_key_missing", "Set DIALPAD_API_KEY (a Dialpad company admin API key) first");
         }
         JsonNode json = JsonRequests.object(body, FIELDS);
@@ -62,13 +77,9 @@ public class WebhookSetup {
         } else {
             throw ApiException.badRequest("invalid_request", "call_states must be a non-empty array");
         }
-        Map<String, Object> setup = new LinkedHashMap<>();
-        setup.put("hookUrl", hookUrl);
-        setup.put("callStates", states);
-        setup.put("targetType", JsonRequests.optionalString(json, "target_type"));
         JsonNode targetId = json.get("target_id");
-        setup.put("targetId", targetId != null && targetId.canConvertToLong() ? targetId.asLong() : null);
-        return setup;
+        return new Plan(hookUrl, states, JsonRequests.optionalString(json, "target_type"),
+                targetId != null && targetId.canConvertToLong() ? targetId.asLong() : null, null);
     }
 
     /**
@@ -102,59 +113,53 @@ public class WebhookSetup {
         return hookUrl;
     }
 
+    /** The Authorization value for Dialpad's admin endpoints. */
     public String authorization() {
-        return "Bearer " + apiKey;
+        return "Bearer " + settings.apiKey();
     }
 
-    public Map<String, Object> webhookBody(Map<String, Object> setup) {
+    /** POST /api/v2/webhooks: our hook URL and the secret Dialpad will sign events with. */
+    public Map<String, Object> webhookBody(Plan plan) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("hook_url", setup.get("hookUrl"));
-        body.put("secret", secret);
+        body.put("hook_url", plan.hookUrl());
+        body.put("secret", settings.webhook().secret());
         return body;
     }
 
-    /** Keeps the new webhook's id, or fails with what Dialpad said (never our secret). */
-    public void webhookCreated(Exchange exchange, Map<String, Object> setup) {
-        setup.put("webhookId", idFrom(exchange, "create the webhook"));
+    /** The plan with the new webhook's id; 502 with what Dialpad said (its status, never our secret) otherwise. */
+    public Plan webhookCreated(Integer status, String body, Plan plan) {
+        return plan.withWebhook(createdId(status, body, "create the webhook"));
     }
 
-    public Map<String, Object> subscriptionBody(Map<String, Object> setup) {
+    /** POST /api/v2/subscriptions/call for the webhook just created. */
+    public Map<String, Object> subscriptionBody(Plan plan) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("endpoint_id", setup.get("webhookId"));
-        body.put("call_states", setup.get("callStates"));
+        body.put("endpoint_id", plan.webhookId());
+        body.put("call_states", plan.callStates());
         body.put("enabled", true);
-        if (setup.get("targetType") != null) {
-            body.put("target_type", setup.get("targetType"));
+        if (plan.targetType() != null) {
+            body.put("target_type", plan.targetType());
         }
-        if (setup.get("targetId") != null) {
-            body.put("target_id", setup.get("targetId"));
+        if (plan.targetId() != null) {
+            body.put("target_id", plan.targetId());
         }
         return body;
     }
 
-    public Map<String, Object> subscribed(Exchange exchange, Map<String, Object> setup) {
-        long subscriptionId = idFrom(exchange, "subscribe to call events");
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("webhook_id", setup.get("webhookId"));
-        answer.put("subscription_id", subscriptionId);
-        answer.put("hook_url", setup.get("hookUrl"));
-        answer.put("call_states", setup.get("callStates"));
-        return answer;
+    /** The answer for the admin; 502 when Dialpad did not subscribe the webhook. */
+    public WebhookSubscription subscribed(Integer status, String body, Plan plan) {
+        long subscriptionId = createdId(status, body, "subscribe to call events");
+        return new WebhookSubscription(plan.webhookId(), subscriptionId, plan.hookUrl(), plan.callStates());
     }
 
-    private static long idFrom(Exchange exchange, String what) {
-        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String body = exchange.getMessage().getBody(String.class);
-        if (status >= 200 && status < 300) {
-            try {
-                JsonNode id = JSON.readTree(body).get("id");
-                if (id != null && id.canConvertToLong()) {
-                    return id.asLong();
-                }
-            } catch (Exception e) {
-                // fall through
-            }
+    /** The {@code id} of what Dialpad created (a 2xx answer with a numeric id), or a 502 saying what failed. */
+    static long createdId(Integer status, String body, String what) {
+        int code = status == null ? 0 : status;
+        JsonNode answer = code >= 200 && code < 300 ? Json.tree(body) : null;
+        JsonNode id = answer == null ? null : answer.get("id");
+        if (id != null && id.canConvertToLong()) {
+            return id.asLong();
         }
-        throw new ApiException(502, "dialpad_error", "Dialpad did not " + what + " (HTTP " + status + ")");
+        throw new ApiException(502, "dialpad_error", "Dialpad did not " + what + " (HTTP " + code + ")");
     }
 }
