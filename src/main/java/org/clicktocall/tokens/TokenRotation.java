@@ -1,15 +1,16 @@
 package org.clicktocall.tokens;
 
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.clicktocall.api.ReEncryptionReport;
+import org.clicktocall.support.SqlParameters;
 import org.springframework.stereotype.Component;
 
 /**
  * Key rotation for tokens at rest: after TOKEN_ENCRYPTION_KEY gets a new key (the old one in
- * TOKEN_ENCRYPTION_KEY_PREVIOUS), the re-encrypt-tokens route rewrites every row under the new key.
+ * TOKEN_ENCRYPTION_KEY_PREVIOUS), the re-encrypt-tokens route rewrites every row under the new key. Each method is a
+ * function of its arguments and the keys.
  */
 @Component("tokenRotation")
 public class TokenRotation {
@@ -20,50 +21,62 @@ public class TokenRotation {
         this.cipher = cipher;
     }
 
-    public Map<String, Object> parameters() {
-        Map<String, Object> parameters = new HashMap<>();
-        parameters.put("currentKeyPattern", cipher.currentKeyPattern());
-        return parameters;
+    /**
+     * The current key, as the rotation's statements read it.
+     *
+     * @param currentKeyPattern SQL LIKE pattern of values encrypted under the current key ({@code k1a2b3c4d:%})
+     */
+    public record Keys(String currentKeyPattern) implements SqlParameters {
+
+        /** The key's public id, as stored values start with it. */
+        public String currentKeyId() {
+            return currentKeyPattern.replace(":%", "");
+        }
+
+        @Override
+        public Map<String, Object> sqlParameters() {
+            return SqlParameters.of("currentKeyPattern", currentKeyPattern);
+        }
+    }
+
+    /** The current key of this instance. */
+    public Keys keys() {
+        return new Keys(cipher.currentKeyPattern());
     }
 
     /**
      * One row's tokens under the current key, for the version-checked update; or, when no key decrypts them,
-     * {@code undecryptable: true} and the row's id and version, so the route disconnects it instead.
+     * {@code undecryptable} with only the row's id and version, so the route disconnects it instead.
      */
-    public Map<String, Object> reencrypt(Map<String, Object> row) {
+    public ReEncryption reencrypt(Map<String, Object> row) {
         String repId = (String) row.get("rep_id");
-        Map<String, Object> updated = new HashMap<>();
-        updated.put("repId", repId);
-        updated.put("version", row.get("version"));
+        Object version = row.get("version");
         try {
-            updated.put("accessToken", cipher.reencrypt(repId, "access_token", (String) row.get("access_token")));
-            updated.put("refreshToken", cipher.reencrypt(repId, "refresh_token", (String) row.get("refresh_token")));
-            updated.put("undecryptable", false);
+            return new ReEncryption(repId, version,
+                    cipher.reencrypt(repId, "access_token", (String) row.get("access_token")),
+                    cipher.reencrypt(repId, "refresh_token", (String) row.get("refresh_token")), false);
         } catch (TokenCipher.TokenDecryptionException e) {
-            updated.put("undecryptable", true);
+            return new ReEncryption(repId, version, null, null, true);
         }
-        return updated;
     }
 
-    /**
-     * The answer: rows rewritten, the current key's id, and rows still under an old key because their refresh was
-     * in flight (the refresh saves them under the current key; call again to confirm zero).
-     */
-    public Map<String, Object> answer(Number count, Map<String, Object> left) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("re_encrypted", count == null ? 0 : count.intValue());
-        answer.put("key_pattern", cipher.currentKeyPattern().replace(":%", ""));
-        answer.put("skipped_in_refresh", left.get("in_refresh") instanceof Number n ? n.intValue() : 0);
-        answer.put("undecryptable", left.get("undecryptable") instanceof Number n ? n.intValue() : 0);
-        return answer;
-    }
-
-    /** Adds the rows one batch's saves changed (each save's update count: 1, or 0 when the row was claimed). */
+    /** The total after one batch: each save's update count is 1, or 0 when a refresh claimed the row meanwhile. */
     public int add(int total, List<?> updateCounts) {
         int changed = total;
         for (Object count : updateCounts) {
             changed += count instanceof Number n ? n.intValue() : 0;
         }
         return changed;
+    }
+
+    /**
+     * The answer: rows rewritten, the current key's id, and what count-tokens-under-old-keys.sql found left: rows
+     * whose refresh was in flight (the refresh saves them under the current key; call again to confirm zero) and
+     * rows no key decrypts.
+     */
+    public ReEncryptionReport report(Number rewritten, Map<String, Object> left, Keys keys) {
+        return new ReEncryptionReport(rewritten == null ? 0 : rewritten.intValue(), keys.currentKeyId(),
+                left != null && left.get("in_refresh") instanceof Number n ? n.intValue() : 0,
+                left != null && left.get("undecryptable") instanceof Number n ? n.intValue() : 0);
     }
 }
