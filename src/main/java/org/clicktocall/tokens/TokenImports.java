@@ -4,12 +4,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.clicktocall.api.RepConnection;
 import org.clicktocall.calls.JsonRequests;
 import org.clicktocall.calls.PhoneNumbers;
 import org.clicktocall.web.ApiException;
@@ -39,18 +37,19 @@ public class TokenImports {
         return JsonRequests.repId(repId);
     }
 
-    public Map<String, Object> parse(String repId, String body) {
+    /** The body, checked, with both tokens encrypted for the rep (400 on bad input; the message never quotes a token). */
+    public ImportedToken parse(String repId, String body) {
         JsonNode json = JsonRequests.object(body, FIELDS);
-        Map<String, Object> row = new HashMap<>();
-        row.put("repId", repId);
-        row.put("dialpadUserId", dialpadUserId(json.get("dialpad_user_id")));
-        row.put("accessToken", cipher.encrypt(repId, "access_token", token(json, "access_token", true)));
-        row.put("refreshToken", cipher.encrypt(repId, "refresh_token", token(json, "refresh_token", false)));
-        row.put("expiresAt", expiresAt(json));
-        row.put("scope", JsonRequests.optionalString(json, "scope"));
-        row.put("outboundCallerId", outboundCallerId(JsonRequests.optionalString(json, "outbound_caller_id")));
-        row.put("deviceId", deviceId(JsonRequests.optionalString(json, "device_id")));
-        return row;
+        String dialpadUserId = dialpadUserId(json.get("dialpad_user_id"));
+        String accessToken = token(json, "access_token", true);
+        String refreshToken = token(json, "refresh_token", false);
+        return new ImportedToken(repId, dialpadUserId,
+                cipher.encrypt(repId, "access_token", accessToken),
+                cipher.encrypt(repId, "refresh_token", refreshToken),
+                expiresAt(json),
+                JsonRequests.optionalString(json, "scope"),
+                outboundCallerId(JsonRequests.optionalString(json, "outbound_caller_id")),
+                deviceId(JsonRequests.optionalString(json, "device_id")));
     }
 
     /**
@@ -63,17 +62,10 @@ public class TokenImports {
     }
 
     /** The 200 answer: what is now stored for the rep, without the tokens. */
-    public Map<String, Object> stored(Map<String, Object> row) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("rep_id", row.get("repId"));
-        answer.put("connected", true);
-        answer.put("status", "active");
-        answer.put("dialpad_user_id", row.get("dialpadUserId"));
-        answer.put("scope", row.get("scope"));
-        Object expiresAt = row.get("expiresAt");
-        answer.put("expires_at", expiresAt == null ? null : ((Timestamp) expiresAt).toInstant().toString());
-        answer.put("has_refresh_token", row.get("refreshToken") != null);
-        return answer;
+    public RepConnection stored(ImportedToken token) {
+        return new RepConnection(token.repId(), true, "active", token.dialpadUserId(), token.scope(),
+                token.expiresAt() == null ? null : token.expiresAt().toInstant().toString(),
+                token.refreshToken() != null);
     }
 
     private static String token(JsonNode json, String field, boolean required) {
