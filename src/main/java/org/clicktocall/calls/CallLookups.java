@@ -5,16 +5,19 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.clicktocall.api.CallPage;
 import org.clicktocall.web.ApiException;
 import org.springframework.stereotype.Component;
 
-/** GET /calls/{id} and GET /calls: well-formed lookups in, stored calls (with their timeline) out. */
+/**
+ * GET /calls/{id} and GET /calls (routes/calls-read.yaml): well-formed lookups in, stored calls (with their timeline)
+ * out. Each method is a function of its arguments; the routes keep what they return in variables.
+ */
 @Component("callLookups")
 public class CallLookups {
 
@@ -64,17 +67,16 @@ public class CallLookups {
     }
 
     /**
-     * GET /calls query parameters, checked, as SQL parameters. Each arrives as the header the REST binding made of
-     * it: a repeated parameter is a list, which is refused rather than silently reduced to one of its values.
+     * GET /calls query parameters, checked. Each arrives as the header the REST binding made of it: a repeated
+     * parameter is a list, which is refused rather than silently reduced to one of its values.
      */
-    public Map<String, Object> listQuery(Object repId, Object contactId, Object dealId, Object since, Object limit,
-                                         Object before) {
-        Map<String, Object> query = new HashMap<>();
-        query.put("repId", filter("rep_id", single("rep_id", repId)));
-        query.put("contactId", filter("contact_id", single("contact_id", contactId)));
-        query.put("dealId", filter("deal_id", single("deal_id", dealId)));
+    public CallQuery listQuery(Object repId, Object contactId, Object dealId, Object since, Object limit,
+                               Object before) {
+        String repIdText = filter("rep_id", single("rep_id", repId));
+        String contactIdText = filter("contact_id", single("contact_id", contactId));
+        String dealIdText = filter("deal_id", single("deal_id", dealId));
         String sinceText = single("since", since);
-        query.put("since", sinceText == null ? null : instant(sinceText));
+        Timestamp sinceAt = sinceText == null ? null : instant(sinceText);
         String limitText = single("limit", limit);
         int pageSize = DEFAULT_PAGE;
         if (limitText != null) {
@@ -84,38 +86,31 @@ public class CallLookups {
                 throw ApiException.badRequest("invalid_request", "limit must be 1 to " + MAX_PAGE);
             }
         }
-        query.put("limit", pageSize);
-        query.put("limitPlusOne", pageSize + 1);
         String beforeText = single("before", before);
-        if (beforeText != null && uuid(beforeText) == null) {
+        UUID cursor = beforeText == null ? null : uuid(beforeText);
+        if (beforeText != null && cursor == null) {
             throw badCursor();
         }
-        query.put("before", beforeText == null ? null : uuid(beforeText));
-        query.put("beforeAt", null);
-        return query;
+        return new CallQuery(repIdText, contactIdText, dealIdText, sinceAt, pageSize, cursor, null);
     }
 
     /** The cursor's call (its start time orders the pages); a UUID that is no call of ours is a bad cursor too. */
-    public Map<String, Object> afterCursor(Map<String, Object> query, Object cursorRow) {
-        if (!(cursorRow instanceof Map<?, ?> row) || row.get("started_at") == null) {
+    public CallQuery afterCursor(CallQuery query, Object cursorRow) {
+        Timestamp startedAt = cursorRow instanceof Map<?, ?> row ? timestamp(row.get("started_at")) : null;
+        if (startedAt == null) {
             throw badCursor();
         }
-        Map<String, Object> next = new HashMap<>(query);
-        next.put("beforeAt", row.get("started_at"));
-        return next;
+        return query.after(startedAt);
     }
 
     /** One page, newest first; {@code next} is the cursor for the following page (null on the last). */
-    public Map<String, Object> page(Map<String, Object> query, List<Map<String, Object>> rows) {
-        int pageSize = (Integer) query.get("limit");
+    public CallPage page(CallQuery query, List<Map<String, Object>> rows) {
+        int pageSize = query.limit();
         List<Map<String, Object>> calls = new ArrayList<>();
         for (int i = 0; i < Math.min(pageSize, rows.size()); i++) {
             calls.add(answers.stored(rows.get(i)));
         }
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("calls", calls);
-        page.put("next", rows.size() > pageSize ? calls.get(calls.size() - 1).get("id") : null);
-        return page;
+        return new CallPage(calls, rows.size() > pageSize ? (String) calls.get(calls.size() - 1).get("id") : null);
     }
 
     private static String single(String name, Object value) {
@@ -151,6 +146,14 @@ public class CallLookups {
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("invalid_request", refused);
         }
+    }
+
+    /** A start time as the driver gives it (Timestamp, or OffsetDateTime for timestamptz), or null. */
+    private static Timestamp timestamp(Object value) {
+        if (value instanceof Timestamp ts) {
+            return ts;
+        }
+        return value instanceof OffsetDateTime odt ? Timestamp.from(odt.toInstant()) : null;
     }
 
     private static ApiException badCursor() {

@@ -49,8 +49,8 @@ class RouteCheckTest {
 
     @Test
     void anUnknownStepIsReported() throws IOException {
-        Path file = copyWith("calls-read.yaml", "        - removeHeaders:\n            pattern: \"*\"\n        - setBody:\n            exchangeProperty: lookup\n",
-                "        - removeHeaders:\n            pattern: \"*\"\n        - setBodyy:\n            exchangeProperty: lookup\n");
+        Path file = copyWith("calls-read.yaml", "        - setBody:\n            simple: ${variable.answer}\n",
+                "        - setBodyy:\n            simple: ${variable.answer}\n");
         assertThat(problemsIn(file)).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(lineOf(file, "setBodyy:"));
             assertThat(p.message()).contains("unknown key 'setBodyy'");
