@@ -76,11 +76,7 @@ class CallStatusStreamTest extends ServiceTest {
     }
 
     private String widgetToken(String repId) {
-        Answer answer = send("POST", "/widget/sessions", """
-                {"rep_id": "%s", "origin": "%s"}""".formatted(repId, WIDGET_ORIGIN),
-                "X-API-Key", CRM_KEY, "Content-Type", "application/json");
-        assertThat(answer.status()).isEqualTo(201);
-        return answer.json().get("token").asText();
+        return widgetToken(repId, WIDGET_ORIGIN);
     }
 
     private EventStream followAsWidget(String id, String token) {

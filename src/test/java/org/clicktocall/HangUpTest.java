@@ -119,11 +119,7 @@ class HangUpTest extends ServiceTest {
     }
 
     private String widgetToken(String repId) {
-        Answer answer = send("POST", "/widget/sessions", """
-                {"rep_id": "%s", "origin": "%s"}""".formatted(repId, WIDGET_ORIGIN),
-                "X-API-Key", CRM_KEY, "Content-Type", "application/json");
-        assertThat(answer.status()).isEqualTo(201);
-        return answer.json().get("token").asText();
+        return widgetToken(repId, WIDGET_ORIGIN);
     }
 
     private String placedCall(String repId, String dialpadCallId) {

@@ -109,11 +109,7 @@ class WidgetBrowserTest extends ServiceTest {
 
     /** What the CRM's backend does: POST /widget/sessions with its key. */
     private String session(String repId) {
-        Answer answer = send("POST", "/widget/sessions", """
-                {"rep_id": "%s", "origin": "%s"}""".formatted(repId, CRM_PAGE_ORIGIN),
-                "X-API-Key", CRM_KEY, "Content-Type", "application/json");
-        assertThat(answer.status()).isEqualTo(201);
-        return answer.json().get("token").asText();
+        return widgetToken(repId, CRM_PAGE_ORIGIN);
     }
 
     private Locator toast() {

@@ -168,6 +168,15 @@ public abstract class ServiceTest {
         }
     }
 
+    /** What a CRM's backend does for its page: POST /widget/sessions with its key; the widget token it answers. */
+    protected String widgetToken(String repId, String origin) {
+        Answer answer = send("POST", "/widget/sessions", """
+                {"rep_id": "%s", "origin": "%s"}""".formatted(repId, origin),
+                "X-API-Key", CRM_KEY, "Content-Type", "application/json");
+        org.assertj.core.api.Assertions.assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        return answer.json().get("token").asText();
+    }
+
     protected Answer send(String method, String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(15))
