@@ -6,7 +6,6 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -20,17 +19,17 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
+import org.clicktocall.api.EventReceipt;
+import org.clicktocall.config.DialpadEventProperties;
 import org.clicktocall.web.ApiException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads Dialpad's call events for the dialpad-events route. With a webhook secret, each event is a compact JWT
  * signed HS256 with it: anything else (alg none, another algorithm, a bad signature, an expired {@code exp}, an
- * {@code iat} older than the allowed age or in the future, neither {@code iat} nor {@code exp}) is refused with 401 before anything is stored. The call object inside
- * becomes the SQL parameters that store the event and move the call along its states.
+ * {@code iat} older than the allowed age or in the future, neither {@code iat} nor {@code exp}) is refused with 401
+ * before anything is stored. The call object inside becomes a {@link CallEvent}, the SQL parameters that store the
+ * event and move the call along its states. Each method is a function of its arguments (and counts what it saw).
  */
 @Component("dialpadEvents")
 public class DialpadEvents {
@@ -68,30 +67,23 @@ public class DialpadEvents {
     private final Duration maxAge;
     private final MeterRegistry meters;
 
-    public DialpadEvents(@Value("${dialpad.webhook.secret:}") String secret,
-                         @Value("${dialpad.webhook.allow-unsigned:false}") boolean allowUnsigned,
-                         @Value("${dialpad.webhook.max-age-seconds:900}") long maxAgeSeconds,
-                         MeterRegistry meters) {
-        this.allowUnsigned = allowUnsigned;
-        this.maxAge = Duration.ofSeconds(maxAgeSeconds);
+    public DialpadEvents(DialpadEventProperties settings, MeterRegistry meters) {
+        this.allowUnsigned = settings.allowUnsigned();
+        this.maxAge = Duration.ofSeconds(settings.maxAgeSeconds());
         this.meters = meters;
-        if (secret == null || secret.isEmpty()) {
+        if (!settings.hasSecret()) {
             this.verifier = null;
             return;
         }
-        if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-            throw new IllegalStateException("DIALPAD_WEBHOOK_SECRET must be at least 32 characters (HS256 needs a"
-                    + " 256-bit key); generate one with `openssl rand -hex 32`");
-        }
         try {
-            this.verifier = new MACVerifier(secret.getBytes(StandardCharsets.UTF_8));
+            this.verifier = new MACVerifier(settings.secret().getBytes(StandardCharsets.UTF_8));
         } catch (JOSEException e) {
             throw new IllegalStateException("DIALPAD_WEBHOOK_SECRET cannot be used for HS256", e);
         }
     }
 
-    /** Verifies and reads one event into the parameters of record-call-event.sql. */
-    public Map<String, Object> read(@Body String body) {
+    /** Verifies and reads one delivered event (the request body) into a CallEvent; 401/403/400 otherwise. */
+    public CallEvent read(String body) {
         return fromCallObject(verifier != null ? verified(body) : unsigned(body));
     }
 
@@ -99,7 +91,7 @@ public class DialpadEvents {
      * What the sweep learned from GET /api/v2/call/{id}, as an event (null when Dialpad did not answer 200 with a
      * call object), so it is stored and applied exactly like a delivered one.
      */
-    public Map<String, Object> polled(Integer httpStatus, String body) {
+    public CallEvent polled(Integer httpStatus, String body) {
         if (httpStatus == null || httpStatus != 200 || body == null) {
             return null;
         }
@@ -111,43 +103,45 @@ public class DialpadEvents {
         }
     }
 
-    private Map<String, Object> fromCallObject(JsonNode call) {
-        JsonNode callId = call.get("call_id");
-        JsonNode state = call.get("state");
-        if (callId == null || callId.isNull() || state == null || !state.isTextual()) {
+    private CallEvent fromCallObject(JsonNode call) {
+        CallEvent event = event(call);
+        if (event == null) {
             count("invalid", "none");
             throw ApiException.badRequest("invalid_event", "An event needs call_id and state");
         }
-        String stateName = state.asText().toLowerCase(Locale.ROOT);
-        Target target = STATES.getOrDefault(stateName, new Target(null, 0));
-        Map<String, Object> event = new HashMap<>();
-        event.put("callId", callId.asText());
-        event.put("state", stateName);
-        event.put("status", target.status());
-        event.put("rank", target.rank());
-        String customData = text(call, "custom_data");
-        event.put("customData", customData);
-        event.put("callRef", uuidOrNull(customData));
-        event.put("eventAt", epochMillis(call, "event_timestamp"));
-        event.put("answeredAt", epochMillis(call, "date_connected"));
-        event.put("endedAt", target.rank() == FINAL ? epochMillis(call, "date_ended") : null);
-        event.put("durationMs", call.hasNonNull("duration") && call.get("duration").isNumber()
-                ? Math.round(call.get("duration").asDouble()) : null);
-        event.put("recordingUrl", recordingUrl(call));
-        event.put("payload", call.toString());
         return event;
     }
 
-    /** Counts what happened to an event (the route reports stored/applied from the database). */
-    public Map<String, Object> outcome(@ExchangeProperty("event") Map<String, Object> event, @Body Map<String, Object> result) {
-        long stored = ((Number) result.get("stored")).longValue();
-        long applied = ((Number) result.get("applied")).longValue();
-        String outcome = stored == 0 ? "duplicate" : applied > 0 ? "applied" : "unmatched";
-        count(outcome, STATES.containsKey((String) event.get("state")) ? (String) event.get("state") : "other");
-        Map<String, Object> answer = new HashMap<>();
-        answer.put("received", true);
-        answer.put("outcome", outcome);
-        return answer;
+    /** Dialpad's call object as an event, or null without call_id and a textual state. */
+    static CallEvent event(JsonNode call) {
+        JsonNode callId = call.get("call_id");
+        JsonNode state = call.get("state");
+        if (callId == null || callId.isNull() || state == null || !state.isTextual()) {
+            return null;
+        }
+        String stateName = state.asText().toLowerCase(Locale.ROOT);
+        Target target = STATES.getOrDefault(stateName, new Target(null, 0));
+        String customData = text(call, "custom_data");
+        return new CallEvent(callId.asText(), stateName, target.status(), target.rank(), customData,
+                uuidOrNull(customData), epochMillis(call, "event_timestamp"), epochMillis(call, "date_connected"),
+                target.rank() == FINAL ? epochMillis(call, "date_ended") : null,
+                call.hasNonNull("duration") && call.get("duration").isNumber() ? Math.round(call.get("duration").asDouble()) : null,
+                recordingUrl(call), call.toString());
+    }
+
+    /**
+     * The 200 answer once record-call-event.sql ran ({@code recorded}: its {@code stored} and {@code applied}
+     * counts); counts {@code clicktocall.events} by outcome and state.
+     */
+    public EventReceipt outcome(CallEvent event, Map<String, Object> recorded) {
+        String outcome = outcomeOf(((Number) recorded.get("stored")).longValue(), ((Number) recorded.get("applied")).longValue());
+        count(outcome, STATES.containsKey(event.state()) ? event.state() : "other");
+        return new EventReceipt(true, outcome);
+    }
+
+    /** duplicate (stored before), applied (its call moved or was updated), unmatched (no call of ours). */
+    static String outcomeOf(long stored, long applied) {
+        return stored == 0 ? "duplicate" : applied > 0 ? "applied" : "unmatched";
     }
 
     private JsonNode verified(String body) {
@@ -169,29 +163,37 @@ public class DialpadEvents {
         } catch (JOSEException | ParseException e) {
             throw refused("bad signature");
         }
-        // A signed event is only as fresh as its claims say: without iat or exp a captured event could be replayed
-        // forever, so one of them is required. Clocks may differ by up to CLOCK_SKEW either way.
-        Instant now = Instant.now();
-        Date exp = claims.getExpirationTime();
-        Date iat = claims.getIssueTime();
-        if (exp == null && iat == null) {
-            throw refused("no iat or exp claim");
-        }
-        if (exp != null && exp.toInstant().isBefore(now.minus(CLOCK_SKEW))) {
-            throw refused("expired");
-        }
-        if (iat != null && iat.toInstant().isBefore(now.minus(maxAge))) {
-            throw refused("issued too long ago");
-        }
-        if (iat != null && iat.toInstant().isAfter(now.plus(CLOCK_SKEW))) {
-            throw refused("issued in the future");
-        }
-        // Without iat, exp alone is the freshness: one far in the future would make the event replayable for years.
-        if (iat == null && exp.toInstant().isAfter(now.plus(maxAge).plus(CLOCK_SKEW))) {
-            throw refused("exp too far ahead");
+        String stale = staleness(claims.getIssueTime(), claims.getExpirationTime(), Instant.now(), maxAge);
+        if (stale != null) {
+            throw refused(stale);
         }
         count("verified", "none");
         return JSON.valueToTree(claims.toJSONObject());
+    }
+
+    /**
+     * Why a verified event is not fresh enough, or null when it is. A signed event is only as fresh as its claims
+     * say: without iat or exp a captured event could be replayed forever, so one of them is required. Clocks may
+     * differ by up to CLOCK_SKEW either way.
+     */
+    static String staleness(Date iat, Date exp, Instant now, Duration maxAge) {
+        if (exp == null && iat == null) {
+            return "no iat or exp claim";
+        }
+        if (exp != null && exp.toInstant().isBefore(now.minus(CLOCK_SKEW))) {
+            return "expired";
+        }
+        if (iat != null && iat.toInstant().isBefore(now.minus(maxAge))) {
+            return "issued too long ago";
+        }
+        if (iat != null && iat.toInstant().isAfter(now.plus(CLOCK_SKEW))) {
+            return "issued in the future";
+        }
+        // Without iat, exp alone is the freshness: one far in the future would make the event replayable for years.
+        if (iat == null && exp.toInstant().isAfter(now.plus(maxAge).plus(CLOCK_SKEW))) {
+            return "exp too far ahead";
+        }
+        return null;
     }
 
     private JsonNode unsigned(String body) {

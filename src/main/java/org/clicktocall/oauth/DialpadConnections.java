@@ -2,7 +2,7 @@ package org.clicktocall.oauth;
 
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,19 +14,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.Exchange;
 import org.clicktocall.calls.JsonRequests;
+import org.clicktocall.config.DialpadOAuthProperties;
+import org.clicktocall.config.TokenRefreshProperties;
 import org.clicktocall.tokens.TokenImports;
 import org.clicktocall.web.ApiException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * What the connect, status and refresh routes need besides the OAuth exchange itself: the rep's connection as the
- * CRM sees it (never a token), the browser's way back to the CRM, and the refresh settings.
+ * CRM sees it (never a token), the browser's way back to the CRM (a {@link BrowserAnswer} the route turns into the
+ * HTTP answer), and the refresh settings. Each method is a function of its arguments.
  */
 @Component("dialpadConnections")
 public class DialpadConnections {
@@ -40,43 +41,49 @@ public class DialpadConnections {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+");
 
     private final String returnUrl;
-    private final Map<String, Object> refreshParameters = new HashMap<>();
+    private final RefreshPlan refreshPlan;
     private final AtomicLong expiring = new AtomicLong();
 
-    public DialpadConnections(DialpadOAuth oauth,
-                              @Value("${dialpad.oauth.return-url:}") String returnUrl,
-                              @Value("${tokens.refresh.window-seconds:600}") int windowSeconds,
-                              @Value("${tokens.refresh.batch:100}") int batch,
-                              @Value("${tokens.refresh.lease-seconds:60}") int leaseSeconds,
-                              MeterRegistry meters) {
-        this.returnUrl = returnUrl;
-        refreshParameters.put("windowSeconds", windowSeconds);
+    public DialpadConnections(DialpadOAuthProperties oauth, TokenRefreshProperties refresh, MeterRegistry meters) {
+        this.returnUrl = oauth.oauth().returnUrl();
         // Without an OAuth client there is nothing to refresh with: claim nothing rather than fail every token.
-        refreshParameters.put("batch", oauth.configured() ? batch : 0);
-        refreshParameters.put("leaseSeconds", leaseSeconds);
+        this.refreshPlan = new RefreshPlan(refresh.windowSeconds(), oauth.oauth().configured() ? refresh.batch() : 0,
+                refresh.leaseSeconds());
         Gauge.builder("clicktocall.tokens.expiring", expiring, AtomicLong::get)
                 .description("Active tokens expiring within the refresh window (as of the last refresh run)")
                 .register(meters);
     }
 
-    public Map<String, Object> refreshParameters() {
-        return new HashMap<>(refreshParameters);
+    /** tokens.refresh.* as one run's SQL parameters (batch 0 without an OAuth client). */
+    public RefreshPlan refreshPlan() {
+        return refreshPlan;
     }
 
+    /** Sets the gauge {@code clicktocall.tokens.expiring} (what count-expiring-tokens.sql answered). */
     public void expiringCount(Number count) {
         expiring.set(count == null ? 0 : count.longValue());
     }
 
-    /** POST /reps/{rep_id}/dialpad/connect answers only the URL; the state lives on in the database. */
-    public Map<String, Object> authorizeAnswer(Map<String, Object> connect) {
-        return Map.of("authorize_url", connect.get("authorizeUrl"));
+    /** The rep in the path, checked (400 otherwise): what find-rep-connection.sql and forget-rep-token.sql take. */
+    public RepLookup rep(String repId) {
+        return new RepLookup(JsonRequests.repId(repId));
     }
 
-    /** GET /reps/{rep_id}/dialpad. */
-    public Map<String, Object> status(String repId, Object row) {
+    /** POST /reps/{rep_id}/dialpad/connect answers only the URL; the state lives on in the database. */
+    public Map<String, Object> authorizeAnswer(ConnectStart connect) {
+        return Map.of("authorize_url", connect.authorizeUrl());
+    }
+
+    /** GET /reps/{rep_id}/dialpad (and DELETE's answer, with no row): the connection, never a token. */
+    public Map<String, Object> status(RepLookup rep, Map<String, Object> row) {
+        return status(rep.repId(), row, Instant.now());
+    }
+
+    /** The connection as the CRM sees it at {@code now}: an active token past its expiry is "expired". */
+    static Map<String, Object> status(String repId, Map<String, Object> row, Instant now) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("rep_id", repId);
-        if (!(row instanceof Map<?, ?> map)) {
+        if (row == null) {
             answer.put("connected", false);
             answer.put("status", "disconnected");
             for (String field : new String[] {"dialpad_user_id", "scopes", "expires_at", "last_refreshed_at", "last_error"}) {
@@ -84,34 +91,34 @@ public class DialpadConnections {
             }
             return answer;
         }
-        String status = (String) map.get("status");
-        Object expiresAt = map.get("expires_at");
-        if ("active".equals(status) && expiresAt instanceof Timestamp ts && ts.toInstant().isBefore(java.time.Instant.now())) {
+        String status = (String) row.get("status");
+        Object expiresAt = row.get("expires_at");
+        if ("active".equals(status) && expiresAt instanceof Timestamp ts && ts.toInstant().isBefore(now)) {
             status = "expired";
         }
         answer.put("connected", "active".equals(status));
         answer.put("status", status);
-        answer.put("dialpad_user_id", map.get("dialpad_user_id"));
-        answer.put("scopes", map.get("scope"));
+        answer.put("dialpad_user_id", row.get("dialpad_user_id"));
+        answer.put("scopes", row.get("scope"));
         answer.put("expires_at", iso(expiresAt));
-        answer.put("last_refreshed_at", iso(map.get("last_refreshed_at")));
-        answer.put("last_error", map.get("last_error"));
+        answer.put("last_refreshed_at", iso(row.get("last_refreshed_at")));
+        answer.put("last_error", row.get("last_error"));
         return answer;
     }
 
     /**
-     * The Dialpad user who owns the new token, from GET /api/v2/users/me. When the CRM named the rep's e-mail at
-     * the start ({@code expected_email}), one of the user's {@code emails} must be it (case-insensitive): someone
-     * else who opened the rep's link must not bind their own Dialpad account to the rep.
+     * The tokens with the Dialpad user who owns them, from GET /api/v2/users/me's status and body. When the CRM named
+     * the rep's e-mail at the start ({@code expected_email}), one of the user's {@code emails} must be it
+     * (case-insensitive): someone else who opened the rep's link must not bind their own Dialpad account to the rep.
+     * Refused with ConnectFailed (users_me_failed, dialpad_email_mismatch).
      */
-    public void dialpadUser(Exchange exchange, Map<String, Object> tokenRow, Map<String, Object> stateRow) {
-        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+    public ConnectedToken dialpadUser(Integer status, String body, ConnectedToken tokens, ConnectState state) {
         String id = null;
         JsonNode user = null;
-        if (status == 200) {
+        if (status != null && status == 200) {
             try {
-                user = JSON.readTree(exchange.getMessage().getBody(String.class));
-                id = user.hasNonNull("id") ? user.get("id").asText() : null;
+                user = JSON.readTree(body);
+                id = user != null && user.hasNonNull("id") ? user.get("id").asText() : null;
             } catch (Exception e) {
                 id = null;
             }
@@ -119,11 +126,11 @@ public class DialpadConnections {
         if (!TokenImports.isPositiveInt64(id)) {
             throw new ConnectFailed("users_me_failed");
         }
-        Object expected = stateRow == null ? null : stateRow.get("expected_email");
-        if (expected instanceof String email && !hasEmail(user.get("emails"), email)) {
+        String expected = state == null ? null : state.expectedEmail();
+        if (expected != null && !hasEmail(user.get("emails"), expected)) {
             throw new ConnectFailed(EMAIL_MISMATCH);
         }
-        tokenRow.put("dialpadUserId", id);
+        return tokens.ofDialpadUser(id);
     }
 
     private static boolean hasEmail(JsonNode emails, String expected) {
@@ -160,24 +167,42 @@ public class DialpadConnections {
         return email.toLowerCase(Locale.ROOT);
     }
 
-    /** Where the browser goes after the callback: the CRM's return URL with ?dialpad=connected|error. */
-    public void redirect(Exchange exchange, String outcome, String reason) {
-        var message = exchange.getMessage();
-        message.removeHeaders("*");
+    /** The tokens are stored: back to the CRM with ?dialpad=connected. */
+    public BrowserAnswer connected() {
+        return backToCrm(returnUrl, "connected", null);
+    }
+
+    /** Dialpad said no on the callback (the rep declined, or Dialpad failed): back to the CRM with its reason. */
+    public BrowserAnswer declined(String dialpadError) {
+        return backToCrm(returnUrl, "error", dialpadError);
+    }
+
+    /** The connect failed after the state was accepted: back to the CRM with the failure's reason. */
+    public BrowserAnswer failed(Throwable failure) {
+        return backToCrm(returnUrl, "error", reasonOf(failure));
+    }
+
+    /** The callback's state is unknown, used or expired: nothing is stored and we cannot tell which rep it was. */
+    public BrowserAnswer invalidState() {
+        return BrowserAnswer.page(400, page("This Dialpad connect link is unknown, was already used or has expired."
+                + " Start again from the CRM's settings page."));
+    }
+
+    /**
+     * Where the browser goes after the callback: the CRM's return URL with ?dialpad=connected|error (and reason),
+     * or, without a return URL, a page (200 connected, 400 not).
+     */
+    static BrowserAnswer backToCrm(String returnUrl, String outcome, String reason) {
+        boolean connected = "connected".equals(outcome);
         if (returnUrl == null || returnUrl.isBlank()) {
-            message.setHeader(Exchange.HTTP_RESPONSE_CODE, "connected".equals(outcome) ? 200 : 400);
-            message.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
-            message.setBody(page("connected".equals(outcome) ? "Dialpad is connected. You can close this window."
-                    : explanation(reason)));
-            return;
+            return BrowserAnswer.page(connected ? 200 : 400,
+                    page(connected ? "Dialpad is connected. You can close this window." : explanation(reason)));
         }
         UriComponentsBuilder target = UriComponentsBuilder.fromUriString(returnUrl).queryParam("dialpad", outcome);
         if (reason != null) {
             target.queryParam("reason", reason);
         }
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
-        message.setHeader("Location", target.encode().build().toUriString());
-        message.setBody("");
+        return BrowserAnswer.redirect(target.encode().build().toUriString());
     }
 
     /** What the rep reads when there is no CRM page to return to. */
@@ -192,26 +217,6 @@ public class DialpadConnections {
                     + " has. Nothing was connected. Sign in to Dialpad with your own account and try again. (" + reason + ")";
         }
         return "Dialpad could not be connected (" + reason + "). Close this window and try again from the CRM.";
-    }
-
-    /** The connect failed after the state was accepted: back to the CRM with the reason. */
-    public void redirectFailure(Exchange exchange) {
-        redirect(exchange, "error", reasonOf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
-    }
-
-    /** The callback's state is unknown, used or expired: nothing is stored and we cannot tell which rep it was. */
-    public void invalidState(Exchange exchange) {
-        var message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
-        message.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
-        message.setBody(page("This Dialpad connect link is unknown, was already used or has expired."
-                + " Start again from the CRM's settings page."));
-    }
-
-    /** Dialpad's own error on the callback (e.g. access_denied when the rep declines). */
-    public String dialpadError(String error) {
-        return error == null ? null : error.matches("[a-z_]{1,40}") ? error : "authorization_failed";
     }
 
     public static String reasonOf(Throwable failure) {
@@ -245,11 +250,6 @@ public class DialpadConnections {
             }
         }
         return false;
-    }
-
-    /** A disconnect request: the rep must exist in the path. */
-    public Map<String, Object> repOnly(String repId) {
-        return new HashMap<>(Map.of("repId", JsonRequests.repId(repId)));
     }
 
     private static String page(String text) {
