@@ -8,14 +8,15 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.clicktocall.compliance.CallDecision;
+import org.clicktocall.support.SqlParameters;
 
 /**
  * One click, as the click routes carry it in the Camel variable {@code attempt}. The request part is fixed when the
  * request is parsed; the outcome changes only through the named transitions below, each returning a new attempt
  * (the route stores it back with {@code setVariable}). {@link #sqlParameters()} is the read-only view camel-sql
- * binds {@code :#name} parameters from (see {@link CallAttemptConverter}).
+ * binds {@code :#name} parameters from (support.SqlParametersConverter).
  */
-public record CallAttempt(Request request, Outcome outcome) {
+public record CallAttempt(Request request, Outcome outcome) implements SqlParameters {
 
     /**
      * What the CRM asked for, and the guard parameters that go with it.
@@ -168,6 +169,7 @@ public record CallAttempt(Request request, Outcome outcome) {
             "dialpadStatus", "retryAfterSeconds");
 
     /** A read-only map over this attempt for camel-sql's {@code :#name} parameters (no copy is made). */
+    @Override
     public Map<String, Object> sqlParameters() {
         return new SqlParameters(this);
     }

@@ -26,6 +26,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.clicktocall.config.CallStreamProperties;
 import org.clicktocall.support.Hashes;
+import org.clicktocall.support.SqlParameters;
 import org.clicktocall.web.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +71,9 @@ public class CallStatusStreams implements SmartLifecycle {
     }
 
     /** The calls followed on this instance at one poll. */
-    public record FollowedCalls(Set<UUID> ids) {
+    public record FollowedCalls(Set<UUID> ids) implements SqlParameters {
         /** The parameters of find-followed-calls.sql: the ids as one PostgreSQL uuid[] literal. */
+        @Override
         public Map<String, Object> sqlParameters() {
             StringBuilder array = new StringBuilder("{");
             ids.forEach(id -> array.append(array.length() > 1 ? "," : "").append(id));
