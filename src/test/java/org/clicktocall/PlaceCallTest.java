@@ -22,6 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** POST /calls in ring mode: each outcome as the CRM, Dialpad and the calls table see it. */
 class PlaceCallTest extends ServiceTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.clicktocall.routes.ParsedBeanCalls parsedBeanCalls;
+
     private static final String CLICK = """
             {"rep_id": "rep-ring", "to_number": "(555) 123-4567", "contact_id": "contact_123",
              "deal_id": "deal_456", "external_id": "crm-ref-1"}""";
@@ -234,5 +237,28 @@ class PlaceCallTest extends ServiceTest {
             assertThat(answer.status()).as(id).isEqualTo(404);
             assertThat(answer.json().at("/error/code").asText()).isEqualTo("not_found");
         }
+    }
+
+    /** One HTTP client serves every rep: a cookie Dialpad sets on one rep's answer never reaches another's call. */
+    @Test
+    void aCookieFromDialpadIsNeverSentWithAnotherRepsCall() {
+        connectRep("rep-cookie-a");
+        connectRep("rep-cookie-b");
+        DIALPAD.stubFor(post(urlEqualTo("/api/v2/call")).willReturn(okJson("{\"call_id\": \"778\"}")
+                .withHeader("Set-Cookie", "dp_session=rep-a-secret; Path=/")));
+
+        assertThat(postCall(CLICK.replace("rep-ring", "rep-cookie-a")).status()).isEqualTo(201);
+        assertThat(postCall(CLICK.replace("rep-ring", "rep-cookie-b").replace("4567", "4568")).status()).isEqualTo(201);
+
+        List<LoggedRequest> calls = DIALPAD.findAll(postRequestedFor(urlEqualTo("/api/v2/call")));
+        assertThat(calls).hasSize(2);
+        assertThat(calls).allSatisfy(call -> assertThat(call.containsHeader("Cookie")).isFalse());
+    }
+
+    /** The routes' bean steps with arguments are read by accessors parsed at start (routes.ParsedBeanCalls). */
+    @Test
+    void everyBeanStepWithArgumentsInTheRoutesIsParsedOnce() {
+        assertThat(parsedBeanCalls.argumentsLeftToCamel()).isEmpty();
+        assertThat(parsedBeanCalls.parsedSteps()).isGreaterThanOrEqualTo(50);
     }
 }

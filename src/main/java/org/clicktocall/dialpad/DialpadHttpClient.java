@@ -65,7 +65,10 @@ public class DialpadHttpClient {
     public HttpClientConfigurer dialpadHttpClientConfigurer(@Value("${dialpad.http.max-idle-ms:30000}") long maxIdleMillis) {
         ConnectionKeepAliveStrategy keepAlive = (response, context) -> TimeValue.ofMilliseconds(
                 keepAliveMillis(response.getFirstHeader("Keep-Alive"), maxIdleMillis));
-        return builder -> builder.setKeepAliveStrategy(keepAlive);
+        return builder -> builder.setKeepAliveStrategy(keepAlive)
+                .disableCookieManagement()
+                .disableContentCompression()
+                .disableAuthCaching();
     }
 
     /** {@code Keep-Alive: timeout=N[, max=M]}: N seconds less a margin (1 s, or half of N), never above our cap. */
