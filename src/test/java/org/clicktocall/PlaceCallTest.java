@@ -255,9 +255,13 @@ class PlaceCallTest extends ServiceTest {
         assertThat(calls).allSatisfy(call -> assertThat(call.containsHeader("Cookie")).isFalse());
     }
 
-    /** The routes' bean steps with arguments are read by accessors parsed at start (routes.ParsedBeanCalls). */
+    /**
+     * The routes' bean steps with arguments are read by accessors parsed at start (routes.ParsedBeanCalls), and their
+     * simple expressions by the language that reads records directly (routes.ParsedSimpleExpressions).
+     */
     @Test
     void everyBeanStepWithArgumentsInTheRoutesIsParsedOnce() {
+        assertThat(camel.resolveLanguage("simple")).isInstanceOf(org.clicktocall.routes.ParsedSimpleExpressions.class);
         assertThat(parsedBeanCalls.argumentsLeftToCamel()).isEmpty();
         assertThat(parsedBeanCalls.parsedSteps()).isGreaterThanOrEqualTo(50);
     }

@@ -22,10 +22,12 @@ import org.apache.camel.Processor;
 import org.apache.camel.TypeConverter;
 import org.apache.camel.spi.BeanProcessorFactory;
 import org.apache.camel.spi.IdAware;
+import org.apache.camel.spi.Language;
 import org.apache.camel.spi.RouteIdAware;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.ExchangeHelper;
+import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.support.MessageHelper;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.util.StringQuoteHelper;
@@ -180,15 +182,25 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
         if (header != null && HEADER_NAME.matcher(header).matches()) {
             return exchange -> exchange.getIn().getHeader(header);
         }
-        Expression camel = context.resolveLanguage("simple").createExpression(text);
-        camel.init(context);
-        Argument byCamel = exchange -> camel.evaluate(exchange, Object.class);
         if (inner.startsWith("variable.") && PROPERTY_PATH.matcher(inner.substring(9)).matches()) {
             String[] path = inner.substring(9).split("\\.");
-            return path.length == 1 ? exchange -> exchange.getVariable(path[0])
-                    : new PropertyPath(path, byCamel);
+            if (path.length == 1) {
+                return exchange -> exchange.getVariable(path[0]);
+            }
+            PropertyPath property = new PropertyPath(path, camelExpression(context, text));
+            return property::value;
         }
-        return byCamel;
+        Expression camel = camelExpression(context, text);
+        return exchange -> camel.evaluate(exchange, Object.class);
+    }
+
+    /** Camel's own simple expression for the text (whichever simple language the context resolves), ready to use. */
+    private static Expression camelExpression(CamelContext context, String text) {
+        Language simple = context.resolveLanguage("simple");
+        Expression expression = simple instanceof ParsedSimpleExpressions parsed
+                ? parsed.camelExpression(text) : simple.createExpression(text);
+        expression.init(context);
+        return expression;
     }
 
     /** How one argument is read from the exchange. */
@@ -199,16 +211,17 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
 
     /**
      * {@code ${variable.x.a.b}}: the variable, then each name as a no-argument method (a record component), a
-     * getter or an is-getter of the value before it, found once per class. A null on the way, a map or a name that
-     * is none of these is read by Camel's own expression, so its errors and rules apply unchanged.
+     * getter or an is-getter of the value before it, found once per class. A null on the way, a map, a list, an
+     * array or a name that is none of these is read by Camel's own expression, so its rules apply unchanged.
      */
-    static final class PropertyPath implements Argument {
+    public static final class PropertyPath extends ExpressionAdapter {
         private final String[] path;
-        private final Argument byCamel;
+        private final Expression byCamel;
         private final Map<Class<?>, Method>[] readers;
 
+        /** {@code byCamel} reads the same path the slow way; null: the caller falls back itself (directValue). */
         @SuppressWarnings("unchecked")
-        PropertyPath(String[] path, Argument byCamel) {
+        PropertyPath(String[] path, Expression byCamel) {
             this.path = path;
             this.byCamel = byCamel;
             this.readers = new Map[path.length];
@@ -218,28 +231,64 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
         }
 
         @Override
-        public Object read(Exchange exchange) throws Exception {
+        public Object evaluate(Exchange exchange) {
+            return value(exchange);
+        }
+
+        /** The value, read directly when possible, else by Camel. */
+        public Object value(Exchange exchange) {
+            Object value = read(exchange);
+            if (value != UNREADABLE) {
+                return value;
+            }
+            return byCamel == null ? null : byCamel.evaluate(exchange, Object.class);
+        }
+
+        /** The value read directly; null when it is null or cannot be read directly. */
+        public Object directValue(Exchange exchange) {
+            Object value = read(exchange);
+            return value == UNREADABLE ? null : value;
+        }
+
+        /** An absent variable is null (as in Camel); a null further on is Camel's to report (UNREADABLE). */
+        private Object read(Exchange exchange) {
             Object value = exchange.getVariable(path[0]);
+            if (value == null) {
+                return null;
+            }
             for (int i = 1; i < path.length; i++) {
                 if (value == null || value instanceof Map || value instanceof List || value.getClass().isArray()) {
-                    return byCamel.read(exchange);
+                    return UNREADABLE;
                 }
                 String name = path[i];
                 Method reader = readers[i].computeIfAbsent(value.getClass(), type -> reader(type, name));
                 if (reader == NO_READER) {
-                    return byCamel.read(exchange);
+                    return UNREADABLE;
                 }
                 try {
                     value = reader.invoke(value);
-                } catch (InvocationTargetException e) {
-                    return byCamel.read(exchange);
+                } catch (ReflectiveOperationException e) {
+                    return UNREADABLE;
                 }
             }
             return value;
         }
+
+        @Override
+        public void init(CamelContext context) {
+            if (byCamel != null) {
+                byCamel.init(context);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "${variable." + String.join(".", path) + "}";
+        }
     }
 
     private static final Method NO_READER;
+    private static final Object UNREADABLE = new Object();
 
     static {
         try {
