@@ -10,8 +10,10 @@ import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberToTimeZonesMapper;
@@ -39,6 +41,8 @@ public class CallPolicy {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final PhoneNumberToTimeZonesMapper ZONES = PhoneNumberToTimeZonesMapper.getInstance();
     private static final String UNKNOWN_ZONE = PhoneNumberToTimeZonesMapper.getUnknownTimeZone();
+    /** The zone ids the mapper names (a few hundred at most), each parsed once. */
+    private static final Map<String, ZoneId> ZONE_IDS = new ConcurrentHashMap<>();
 
     enum UnknownZoneRule { COUNTRY, ALLOW, BLOCK }
 
@@ -118,7 +122,7 @@ public class CallPolicy {
             return CallDecision.blocked(CallDecision.DESTINATION_NOT_ALLOWED,
                     "Calls to " + type.name().toLowerCase(Locale.ROOT).replace('_', '-') + " numbers are not allowed");
         }
-        List<ZoneId> zones = zones(number);
+        List<ZoneId> zones = zones(number, type);
         if (zones == null) {
             return unknownZoneRule == UnknownZoneRule.ALLOW ? CallDecision.allow()
                     : new CallDecision(false, CallDecision.OUTSIDE_CALLING_HOURS,
@@ -136,8 +140,11 @@ public class CallPolicy {
     }
 
     /** The number's zones; for an unknown one, what the unknown-zone rule says (null: allow or block). */
-    private List<ZoneId> zones(PhoneNumber number) {
-        List<String> ids = ZONES.getTimeZonesForNumber(number);
+    private List<ZoneId> zones(PhoneNumber number, PhoneNumberType type) {
+        // As the mapper's getTimeZonesForNumber, with the number type decide() already has (it costs a full match)
+        List<String> ids = type == PhoneNumberType.UNKNOWN ? List.of(UNKNOWN_ZONE)
+                : UTIL.isNumberGeographical(type, number.getCountryCode())
+                ? ZONES.getTimeZonesForGeographicalNumber(number) : ZONES.getTimeZonesForNumber(number);
         if (ids.isEmpty() || ids.contains(UNKNOWN_ZONE)) {
             if (unknownZoneRule != UnknownZoneRule.COUNTRY) {
                 return null;
@@ -149,7 +156,7 @@ public class CallPolicy {
                 return null;
             }
         }
-        return ids.stream().map(ZoneId::of).toList();
+        return ids.stream().map(id -> ZONE_IDS.computeIfAbsent(id, ZoneId::of)).toList();
     }
 
     private boolean inside(List<ZoneId> zones, Instant at) {

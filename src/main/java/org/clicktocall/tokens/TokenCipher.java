@@ -30,6 +30,18 @@ import org.springframework.stereotype.Component;
 @Component("tokenCipher")
 public class TokenCipher {
 
+    /**
+     * One AES-GCM cipher per thread, initialised afresh (key and nonce) for every use: looking the algorithm up in
+     * the security providers on every decryption cost more than the decryption (one per click).
+     */
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is not available", e);
+        }
+    });
+
     private static final Logger LOG = LoggerFactory.getLogger(TokenCipher.class);
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -67,7 +79,7 @@ public class TokenCipher {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             random.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData(repId, column));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
@@ -91,7 +103,7 @@ public class TokenCipher {
         }
         try {
             byte[] in = Base64.getDecoder().decode(stored.substring(colon + 1));
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
             cipher.updateAAD(associatedData(repId, column));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
