@@ -1,8 +1,14 @@
 package org.clicktocall.web;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
@@ -21,6 +27,7 @@ import org.springframework.boot.autoconfigure.web.servlet.WebMvcRegistrations;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.validation.method.MethodValidator;
 import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.servlet.mvc.method.annotation.ServletInvocableHandlerMethod;
 
@@ -89,6 +96,8 @@ public class RequestThreadPlatformHttp {
         private final ObjectProvider<RequestGate> gates;
         private volatile Operations.Operation operation;
         private volatile RequestGate gate;
+        /** The OpenAPI description as first rendered (only on the consumer of the "openapi" operation). */
+        private volatile Described described;
 
         RequestThreadConsumer(PlatformHttpEndpoint endpoint, Processor processor,
                               ObjectProvider<Operations> operations, ObjectProvider<RequestGate> gate) {
@@ -106,6 +115,10 @@ public class RequestThreadPlatformHttp {
                 if (admitted == null) {
                     return null;
                 }
+                if ("openapi".equals(operation().id())) {
+                    serveDescription(admitted, response);
+                    return null;
+                }
                 handleService(admitted, response);
             } catch (Exception e) {
                 // The routes answer their own errors; this is the last resort, with no detail for the caller.
@@ -119,6 +132,32 @@ public class RequestThreadPlatformHttp {
                 }
             }
             return null;
+        }
+
+        private record Described(String contentType, byte[] body) {
+        }
+
+        /**
+         * /openapi.json: camel-openapi renders the document on each request when it is not rendered at start
+         * ({@code camel.rest.use-x-forward-headers}, which keeps ~0.4 s out of the start); it is rendered here
+         * once, without the caller's X-Forwarded-* / Forwarded headers (so no caller can choose the server URL
+         * every later caller is shown), and served from memory afterwards.
+         */
+        private void serveDescription(HttpServletRequest request, HttpServletResponse response) throws Exception {
+            Described known = described;
+            if (known != null) {
+                response.setStatus(HttpServletResponse.SC_OK);
+                response.setContentType(known.contentType());
+                response.setContentLength(known.body().length);
+                response.getOutputStream().write(known.body());
+                return;
+            }
+            ContentCachingResponseWrapper capture = new ContentCachingResponseWrapper(response);
+            handleService(new WithoutForwardedHeaders(request), capture);
+            if (capture.getStatus() == HttpServletResponse.SC_OK && capture.getContentType() != null) {
+                described = new Described(capture.getContentType(), capture.getContentAsByteArray());
+            }
+            capture.copyBodyToResponse();
         }
 
         /** The gate, looked up once (a bean lookup per request cost ~2 % of a click's CPU). */
@@ -143,6 +182,41 @@ public class RequestThreadPlatformHttp {
                 operation = known;
             }
             return known;
+        }
+    }
+
+    /** A request as the OpenAPI renderer should see it: without the proxy headers that would pick its server URL. */
+    static final class WithoutForwardedHeaders extends HttpServletRequestWrapper {
+
+        WithoutForwardedHeaders(HttpServletRequest request) {
+            super(request);
+        }
+
+        private static boolean hidden(String name) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            return lower.startsWith("x-forwarded-") || lower.equals("forwarded");
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return hidden(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            List<String> names = new ArrayList<>();
+            for (Enumeration<String> all = super.getHeaderNames(); all.hasMoreElements(); ) {
+                String name = all.nextElement();
+                if (!hidden(name)) {
+                    names.add(name);
+                }
+            }
+            return Collections.enumeration(names);
         }
     }
 }
