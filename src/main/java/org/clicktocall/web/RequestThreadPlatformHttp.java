@@ -1,10 +1,7 @@
 package org.clicktocall.web;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -140,8 +137,8 @@ public class RequestThreadPlatformHttp {
         /**
          * /openapi.json: camel-openapi renders the document on each request when it is not rendered at start
          * ({@code camel.rest.use-x-forward-headers}, which keeps ~0.4 s out of the start); it is rendered here
-         * once, without the caller's X-Forwarded-* / Forwarded headers (so no caller can choose the server URL
-         * every later caller is shown), and served from memory afterwards.
+         * once, from a GET, without any of the caller's headers (WithoutHeaders: no caller can choose what every later
+         * caller is shown), and served from memory afterwards.
          */
         private void serveDescription(HttpServletRequest request, HttpServletResponse response) throws Exception {
             Described known = described;
@@ -153,8 +150,9 @@ public class RequestThreadPlatformHttp {
                 return;
             }
             ContentCachingResponseWrapper capture = new ContentCachingResponseWrapper(response);
-            handleService(new WithoutForwardedHeaders(request), capture);
-            if (capture.getStatus() == HttpServletResponse.SC_OK && capture.getContentType() != null) {
+            handleService(new WithoutHeaders(request), capture);
+            if ("GET".equals(request.getMethod()) && capture.getStatus() == HttpServletResponse.SC_OK
+                    && capture.getContentType() != null && capture.getContentSize() > 0) {
                 described = new Described(capture.getContentType(), capture.getContentAsByteArray());
             }
             capture.copyBodyToResponse();
@@ -185,38 +183,45 @@ public class RequestThreadPlatformHttp {
         }
     }
 
-    /** A request as the OpenAPI renderer should see it: without the proxy headers that would pick its server URL. */
-    static final class WithoutForwardedHeaders extends HttpServletRequestWrapper {
+    /**
+     * A request as the OpenAPI renderer should see it: without any header. The document must not depend on the caller
+     * (proxy headers would pick its server URL, an Accept header its format), and Camel's API route copies the headers
+     * it sees into its answer (an Authorization sent to /openapi.json came back in the response).
+     */
+    static final class WithoutHeaders extends HttpServletRequestWrapper {
 
-        WithoutForwardedHeaders(HttpServletRequest request) {
+        WithoutHeaders(HttpServletRequest request) {
             super(request);
-        }
-
-        private static boolean hidden(String name) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            return lower.startsWith("x-forwarded-") || lower.equals("forwarded");
         }
 
         @Override
         public String getHeader(String name) {
-            return hidden(name) ? null : super.getHeader(name);
+            return null;
         }
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+            return Collections.emptyEnumeration();
         }
 
         @Override
         public Enumeration<String> getHeaderNames() {
-            List<String> names = new ArrayList<>();
-            for (Enumeration<String> all = super.getHeaderNames(); all.hasMoreElements(); ) {
-                String name = all.nextElement();
-                if (!hidden(name)) {
-                    names.add(name);
-                }
-            }
-            return Collections.enumeration(names);
+            return Collections.emptyEnumeration();
+        }
+
+        @Override
+        public long getDateHeader(String name) {
+            return -1;
+        }
+
+        @Override
+        public int getIntHeader(String name) {
+            return -1;
+        }
+
+        @Override
+        public String getContentType() {
+            return null;
         }
     }
 }
