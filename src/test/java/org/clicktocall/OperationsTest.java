@@ -56,6 +56,7 @@ class OperationsTest extends ServiceTest {
         postCall("{\"rep_id\": \"rep-metrics-7731\", \"to_number\": \"(555) 987-6543\"}");
         breaker().transitionToOpenState();
         breaker().transitionToHalfOpenState();
+        send("POST", "/calls", "{}", "Content-Type", "application/json", "X-API-Key", "not-a-key-7731");
 
         Answer scrape = send("GET", "/actuator/prometheus", null);
 
@@ -70,6 +71,7 @@ class OperationsTest extends ServiceTest {
                 .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"place-call\"")
                 .containsPattern("clicktocall_tokens_refresh_total\\{[^}]*outcome=\"invalid_grant\"")
                 .contains("clicktocall_tokens_expiring")
-                .doesNotContain("rep-metrics-7731").doesNotContain("9876543");
+                .containsPattern("clicktocall_requests_refused_total\\{[^}]*code=\"unauthorized\"[^}]*status=\"401\"[^}]*} [1-9]")
+                .doesNotContain("rep-metrics-7731").doesNotContain("9876543").doesNotContain("not-a-key-7731");
     }
 }

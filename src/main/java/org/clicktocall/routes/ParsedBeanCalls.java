@@ -30,6 +30,7 @@ import org.apache.camel.support.ExchangeHelper;
 import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.support.MessageHelper;
 import org.apache.camel.support.PluginHelper;
+import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.StringQuoteHelper;
 import org.springframework.stereotype.Component;
 
@@ -343,6 +344,10 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
             Object[] values = new Object[arguments.length];
             for (int i = 0; i < values.length; i++) {
                 Object value = arguments[i].read(exchange);
+                if (value instanceof String text) {
+                    // As Camel's bean step: the text "null" is null, and surrounding quotes are dropped
+                    value = "null".equals(text) ? null : StringHelper.removeLeadingAndEndingQuotes(text);
+                }
                 if (value != null && !types[i].isInstance(value)) {
                     value = converter.mandatoryConvertTo(types[i], exchange, value);
                 }
@@ -352,14 +357,10 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
             try {
                 result = method.invoke(target, values);
             } catch (InvocationTargetException e) {
-                Throwable cause = e.getTargetException();
-                if (cause instanceof Exception exception) {
-                    throw exception;
-                }
-                if (cause instanceof Error error) {
-                    throw error;
-                }
-                throw e;
+                // On the exchange, as Camel's bean step does: an Error thrown out of a step would skip the
+                // route's error handling and leave the unit of work open
+                exchange.setException(e.getTargetException());
+                return;
             }
             if (returnsValue) {
                 setResult(exchange, result);

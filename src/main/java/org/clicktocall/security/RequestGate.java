@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.micrometer.core.instrument.Metrics;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -273,6 +274,9 @@ public class RequestGate {
     /** Answers and closes the connection without reading what is left of the body. */
     static HttpServletRequest refuse(HttpServletRequest request, HttpServletResponse response, int status, String code,
                                      String message) throws IOException {
+        // Refusals happen before any route runs, so Camel's route timers never see them: counted here (codes are
+        // this class's and ApiRequestFilter's constants, so the series are few)
+        Metrics.counter("clicktocall.requests.refused", "status", Integer.toString(status), "code", code).increment();
         boolean unreadBody = ApiRequestFilter.declaresBody(request);
         if (unreadBody) {
             response.setHeader("Connection", "close");

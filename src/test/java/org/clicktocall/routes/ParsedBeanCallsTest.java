@@ -83,6 +83,10 @@ class ParsedBeanCallsTest {
             return "other";
         }
 
+        public String breaks(String body) {
+            throw new AssertionError("broken: " + body);
+        }
+
         public String errorName(Exception e) {
             return e == null ? "none" : e.getClass().getSimpleName();
         }
@@ -99,7 +103,9 @@ class ParsedBeanCallsTest {
             "beans(${variable.getters.title}, ${variable.getters.active})",
             "sideEffect(${body})",
             "fail(${body})",
-            "join(${body}, null, ${variable.nothing.name}, ${variable.outer.inner.count})");
+            "join(${body}, null, ${variable.nothing.name}, ${variable.outer.inner.count})",
+            "join(${header.quoted}, ${header.nullWord}, ${header.quoted}, ${variable.outer.inner.count})",
+            "breaks(${body})");
 
     @Test
     void eachStepGivesWhatCamelsBeanStepGives() throws Exception {
@@ -115,6 +121,8 @@ class ParsedBeanCallsTest {
                 .containsEntry(STEPS.get(5), "IllegalStateException: refused: hello");
         // a null on the way gives null, as Camel's path does; so does the literal null
         assertThat(parsed).containsEntry(STEPS.get(6), "hello|null|null|3");
+        assertThat(parsed).containsEntry(STEPS.get(7), "k|null|k|3");
+        assertThat(parsed).containsEntry(STEPS.get(8), "AssertionError: broken: hello");
     }
 
     @Test
@@ -149,11 +157,16 @@ class ParsedBeanCallsTest {
                 e.getIn().setBody("hello");
                 e.getIn().setHeader("x-rep", "rep-7"); // another case than the step's X-Rep
                 e.getIn().setHeader("number", "21");   // a String for an int parameter
+                e.getIn().setHeader("quoted", "\"k\""); // Camel drops surrounding quotes...
+                e.getIn().setHeader("nullWord", "null"); // ...and reads the text null as null
                 e.setVariable("outer", new Outer(new Inner("inner", 3), "outer"));
                 e.setVariable("getters", new Getters());
                 e.setVariable("at", Instant.EPOCH);
             });
-            Exception failure = exchange.getException();
+            Throwable failure = exchange.getException();
+            while (failure != null && failure.getCause() != null && !(failure instanceof IllegalStateException)) {
+                failure = failure.getCause(); // an Error arrives wrapped; compare what was thrown
+            }
             answers.put(STEPS.get(i), failure != null
                     ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
                     : String.valueOf(exchange.getMessage().getBody()));
