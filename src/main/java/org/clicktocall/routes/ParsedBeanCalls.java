@@ -4,14 +4,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 import org.apache.camel.BeanScope;
 import org.apache.camel.CamelContext;
@@ -22,12 +19,11 @@ import org.apache.camel.Processor;
 import org.apache.camel.TypeConverter;
 import org.apache.camel.spi.BeanProcessorFactory;
 import org.apache.camel.spi.IdAware;
-import org.apache.camel.spi.Language;
 import org.apache.camel.spi.RouteIdAware;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.ExchangeHelper;
-import org.apache.camel.support.ExpressionAdapter;
+import org.apache.camel.support.builder.ExpressionBuilder;
 import org.apache.camel.support.MessageHelper;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.util.StringHelper;
@@ -38,23 +34,20 @@ import org.springframework.stereotype.Component;
  * The routes' {@code bean} steps with their arguments parsed once, when the route is built, instead of on every call.
  *
  * <p>A step such as {@code method: "decide(${variable.attempt.toNumber}, ${variable.start.doNotCall})"} keeps its
- * arguments visible in the YAML; Camel's bean component, though, splits that string, looks each argument up in the
- * simple language's cache and walks {@code attempt.toNumber} through its OGNL support (a copy of the exchange per
- * step) on every call: about a tenth of a click's CPU (bench/RESULTS.md). Here each argument becomes an accessor
- * once: {@code ${body}}, {@code ${header.X}}, {@code ${variable.x}} and {@code ${variable.x.y}} (a record component
- * or getter) are read directly; any other argument is a simple expression created once and evaluated by Camel. The
+ * arguments visible in the YAML; Camel's bean component, though, splits that string and looks each argument up in the
+ * simple language's cache on every call, and walks {@code attempt.toNumber} through its OGNL support (a copy of the
+ * exchange per step): about a tenth of a click's CPU (bench/RESULTS.md). Here each argument becomes an expression of
+ * the context's simple language once ({@link ParsedSimpleExpressions} reads {@code ${variable.x.y}} directly); the
  * values are converted to the parameter types with Camel's type converters and the result becomes the body, as
  * Camel's bean step does.
  *
  * <p>Anything else is left to Camel's own factory: steps without arguments, names matching more than one method of
  * that arity, beans that are not singletons, non-static methods of a {@code beanType}, methods returning a callable
- * or a future, and argument forms beyond the above (literals other than {@code null}, type hints).
+ * or a future, and argument forms beyond a single {@code ${...}} or {@code null} (other literals, type hints).
  */
 @Component
 public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfiguration {
 
-    private static final Pattern PROPERTY_PATH = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*");
-    private static final Pattern HEADER_NAME = Pattern.compile("[\\w-]+");
 
     private BeanProcessorFactory camelFactory;
     private final AtomicInteger parsedSteps = new AtomicInteger();
@@ -112,11 +105,10 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
         }
         String name = method.substring(0, open).trim();
         String inside = method.substring(open + 1, method.length() - 1).trim();
-        String[] arguments = inside.isEmpty() ? new String[0]
-                : StringQuoteHelper.splitSafeQuote(inside, ',', true, true);
-        if (arguments.length == 0) {
+        if (inside.isEmpty()) {
             return null;
         }
+        String[] arguments = StringQuoteHelper.splitSafeQuote(inside, ',', true, true);
 
         Object target = bean;
         Class<?> type;
@@ -155,7 +147,7 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
             return null;
         }
 
-        Argument[] compiled = new Argument[arguments.length];
+        Expression[] compiled = new Expression[arguments.length];
         for (int i = 0; i < arguments.length; i++) {
             compiled[i] = argument(context, arguments[i].trim());
             if (compiled[i] == null) {
@@ -166,154 +158,21 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
                 context.getTypeConverter(), method);
     }
 
-    /** One argument as it will be read on every call; null when it is a form left to Camel. */
-    static Argument argument(CamelContext context, String text) {
+    /**
+     * One argument as it will be read on every call: a single {@code ${...}} becomes an expression of the context's
+     * simple language, created once (with this service's, {@link ParsedSimpleExpressions}, a {@code ${variable.x.y}}
+     * reads the record directly); {@code null} is null; anything else (literals, type hints) is left to Camel (null).
+     */
+    static Expression argument(CamelContext context, String text) {
         if (text.equals("null")) {
-            return exchange -> null;
+            return ExpressionBuilder.constantExpression(null);
         }
         if (!text.startsWith("${") || !text.endsWith("}") || text.indexOf("${", 2) >= 0) {
             return null;
         }
-        String inner = text.substring(2, text.length() - 1).trim();
-        if (inner.equals("body")) {
-            return exchange -> exchange.getIn().getBody();
-        }
-        String header = inner.startsWith("header.") ? inner.substring(7)
-                : inner.startsWith("header[") && inner.endsWith("]") ? inner.substring(7, inner.length() - 1) : null;
-        if (header != null && HEADER_NAME.matcher(header).matches()) {
-            return exchange -> exchange.getIn().getHeader(header);
-        }
-        if (inner.startsWith("variable.") && PROPERTY_PATH.matcher(inner.substring(9)).matches()) {
-            String[] path = inner.substring(9).split("\\.");
-            if (path.length == 1) {
-                return exchange -> exchange.getVariable(path[0]);
-            }
-            PropertyPath property = new PropertyPath(path, camelExpression(context, text));
-            return property::value;
-        }
-        Expression camel = camelExpression(context, text);
-        return exchange -> camel.evaluate(exchange, Object.class);
-    }
-
-    /** Camel's own simple expression for the text (whichever simple language the context resolves), ready to use. */
-    private static Expression camelExpression(CamelContext context, String text) {
-        Language simple = context.resolveLanguage("simple");
-        Expression expression = simple instanceof ParsedSimpleExpressions parsed
-                ? parsed.camelExpression(text) : simple.createExpression(text);
+        Expression expression = context.resolveLanguage("simple").createExpression(text);
         expression.init(context);
         return expression;
-    }
-
-    /** How one argument is read from the exchange. */
-    @FunctionalInterface
-    interface Argument {
-        Object read(Exchange exchange) throws Exception;
-    }
-
-    /**
-     * {@code ${variable.x.a.b}}: the variable, then each name as a no-argument method (a record component), a
-     * getter or an is-getter of the value before it, found once per class. A null on the way, a map, a list, an
-     * array or a name that is none of these is read by Camel's own expression, so its rules apply unchanged.
-     */
-    public static final class PropertyPath extends ExpressionAdapter {
-        private final String[] path;
-        private final Expression byCamel;
-        private final Map<Class<?>, Method>[] readers;
-
-        /** {@code byCamel} reads the same path the slow way; null: the caller falls back itself (directValue). */
-        @SuppressWarnings("unchecked")
-        PropertyPath(String[] path, Expression byCamel) {
-            this.path = path;
-            this.byCamel = byCamel;
-            this.readers = new Map[path.length];
-            for (int i = 1; i < path.length; i++) {
-                readers[i] = new ConcurrentHashMap<>(4);
-            }
-        }
-
-        @Override
-        public Object evaluate(Exchange exchange) {
-            return value(exchange);
-        }
-
-        /** The value, read directly when possible, else by Camel. */
-        public Object value(Exchange exchange) {
-            Object value = read(exchange);
-            if (value != UNREADABLE) {
-                return value;
-            }
-            return byCamel == null ? null : byCamel.evaluate(exchange, Object.class);
-        }
-
-        /** The value read directly; null when it is null or cannot be read directly. */
-        public Object directValue(Exchange exchange) {
-            Object value = read(exchange);
-            return value == UNREADABLE ? null : value;
-        }
-
-        /** An absent variable is null (as in Camel); a null further on is Camel's to report (UNREADABLE). */
-        private Object read(Exchange exchange) {
-            Object value = exchange.getVariable(path[0]);
-            if (value == null) {
-                return null;
-            }
-            for (int i = 1; i < path.length; i++) {
-                if (value == null || value instanceof Map || value instanceof List || value.getClass().isArray()) {
-                    return UNREADABLE;
-                }
-                String name = path[i];
-                Method reader = readers[i].computeIfAbsent(value.getClass(), type -> reader(type, name));
-                if (reader == NO_READER) {
-                    return UNREADABLE;
-                }
-                try {
-                    value = reader.invoke(value);
-                } catch (ReflectiveOperationException e) {
-                    return UNREADABLE;
-                }
-            }
-            return value;
-        }
-
-        @Override
-        public void init(CamelContext context) {
-            if (byCamel != null) {
-                byCamel.init(context);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "${variable." + String.join(".", path) + "}";
-        }
-    }
-
-    private static final Method NO_READER;
-    private static final Object UNREADABLE = new Object();
-
-    static {
-        try {
-            NO_READER = Object.class.getMethod("hashCode");
-        } catch (NoSuchMethodException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** The public no-argument method {@code name()}, {@code getName()} or {@code isName()} of a type, or NO_READER. */
-    static Method reader(Class<?> type, String name) {
-        String capitalised = Character.toUpperCase(name.charAt(0)) + name.substring(1);
-        for (String candidate : List.of(name, "get" + capitalised, "is" + capitalised)) {
-            try {
-                Method method = type.getMethod(candidate);
-                if (method.getReturnType() != void.class && !Modifier.isStatic(method.getModifiers())
-                        && method.trySetAccessible()) {
-                    return method;
-                }
-            } catch (NoSuchMethodException e) {
-                // try the next form
-            }
-        }
-        return NO_READER;
     }
 
     /** One parsed bean step: read the arguments, convert them, call the method, set the result as the body. */
@@ -321,14 +180,14 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
         private final Object target;
         private final Method method;
         private final Class<?>[] types;
-        private final Argument[] arguments;
+        private final Expression[] arguments;
         private final TypeConverter converter;
         private final boolean returnsValue;
         private final String text;
         private String id;
         private String routeId;
 
-        Call(Object target, Method method, Argument[] arguments, TypeConverter converter, String text) {
+        Call(Object target, Method method, Expression[] arguments, TypeConverter converter, String text) {
             this.target = target;
             this.method = method;
             this.types = method.getParameterTypes();
@@ -343,7 +202,7 @@ public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfig
             MessageHelper.resetStreamCache(exchange.getIn());
             Object[] values = new Object[arguments.length];
             for (int i = 0; i < values.length; i++) {
-                Object value = arguments[i].read(exchange);
+                Object value = arguments[i].evaluate(exchange, Object.class);
                 if (value instanceof String text) {
                     // As Camel's bean step: the text "null" is null, and surrounding quotes are dropped
                     value = "null".equals(text) ? null : StringHelper.removeLeadingAndEndingQuotes(text);

@@ -179,6 +179,8 @@ class ParsedBeanCallsTest {
         contexts.add(context);
         context.getRegistry().bind("probe", new Probe());
         if (ours) {
+            // as in the service: the parsed bean steps with the simple language that reads records directly
+            context.getRegistry().bind("simple-language", new ParsedSimpleExpressions());
             new ParsedBeanCalls().beforeApplicationStart(context);
             assertThat(context.getCamelContextExtension().getContextPlugin(BeanProcessorFactory.class))
                     .isInstanceOf(ParsedBeanCalls.class);

@@ -87,7 +87,7 @@ class ParsedSimpleExpressionsTest {
                 .containsEntry("${variable.attempt.request.outboundCallerId} != null", "false")
                 .containsEntry("${variable.bean.logged}", "true");
         // the ones read directly are not Camel's expressions
-        assertThat(parsed.createExpression("${variable.attempt.id}")).isInstanceOf(ParsedBeanCalls.PropertyPath.class);
+        assertThat(parsed.createExpression("${variable.attempt.id}")).isInstanceOf(ParsedSimpleExpressions.PropertyPath.class);
         assertThat(parsed.createExpression("/calls/${variable.attempt.id}"))
                 .isInstanceOf(ParsedSimpleExpressions.Template.class);
     }
