@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import org.clicktocall.compliance.CallDecision;
 import org.clicktocall.support.SqlParameters;
 
@@ -23,6 +24,8 @@ public record CallAttempt(Request request, Outcome outcome) implements SqlParame
      *
      * @param id                  this service's call id
      * @param startedNanos        when the request arrived (for the latency in the call log)
+     * @param toNumber            the number to call, in E.164
+     * @param destination         the same number as libphonenumber read it from the request (the call policy's input)
      * @param idemKey             the Idempotency-Key, or null
      * @param scope               SHA-256 of the API key that sent it (an Idempotency-Key is scoped to it), or null
      * @param requestHash         SHA-256 of the normalised request (a key reused for another request is refused)
@@ -32,7 +35,8 @@ public record CallAttempt(Request request, Outcome outcome) implements SqlParame
      * @param outboundCallerId    the caller id the CRM asked for on this click (E.164), or null: the rep's saved one
      * @param receivedAt          when the click arrived: the moment the calling hours are checked for
      */
-    public record Request(UUID id, long startedNanos, String repId, String toNumber, String contactId, String dealId,
+    public record Request(UUID id, long startedNanos, String repId, String toNumber, PhoneNumber destination,
+                          String contactId, String dealId,
                           String externalId, String idemKey, String scope, String requestHash, long clickWindowMillis,
                           long idemTtlSeconds, long idemTakeoverSeconds, int budgetCalls, int budgetPeriodSeconds,
                           String channel, String outboundCallerId, Instant receivedAt) {
@@ -145,6 +149,11 @@ public record CallAttempt(Request request, Outcome outcome) implements SqlParame
 
     public String toNumber() {
         return request.toNumber;
+    }
+
+    /** The number to call as libphonenumber read it from the request: what the call policy decides on. */
+    public PhoneNumber destination() {
+        return request.destination;
     }
 
     /** When the click arrived (the calling hours are checked for this moment). */

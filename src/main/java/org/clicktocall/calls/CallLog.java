@@ -51,8 +51,10 @@ public class CallLog {
         return "*".repeat(e164.length() - 4) + e164.substring(e164.length() - 4);
     }
 
+    private static final java.util.regex.Pattern BARE = java.util.regex.Pattern.compile("[A-Za-z0-9_.@:-]+");
+
     private static String quoted(Object value) {
         String text = String.valueOf(value);
-        return text.matches("[A-Za-z0-9_.@:-]+") ? text : "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return BARE.matcher(text).matches() ? text : "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import org.clicktocall.config.ClickGuardProperties;
 import org.clicktocall.support.Hashes;
 import org.clicktocall.web.ApiException;
@@ -53,7 +54,8 @@ public class CallRequestParser {
             throw ApiException.badRequest("invalid_request",
                     "outbound_caller_id applies to calls this service places (channel api), not to channel cti");
         }
-        String toNumber = phoneNumbers.toE164(rawNumber);
+        PhoneNumber destination = phoneNumbers.parse(rawNumber, "to_number");
+        String toNumber = phoneNumbers.e164(destination);
         String scope = null;
         String requestHash = null;
         if (idempotencyKey != null) {
@@ -73,7 +75,7 @@ public class CallRequestParser {
             }
             requestHash = Hashes.sha256(request);
         }
-        return CallAttempt.of(new CallAttempt.Request(UUID.randomUUID(), System.nanoTime(), repId, toNumber,
+        return CallAttempt.of(new CallAttempt.Request(UUID.randomUUID(), System.nanoTime(), repId, toNumber, destination,
                 contactId, dealId, externalId, idempotencyKey, scope, requestHash,
                 // A request with an Idempotency-Key is deduplicated by its key, not by the duplicate-click window.
                 idempotencyKey == null ? guards.duplicateWindowMs() : 0L,

@@ -30,9 +30,11 @@ public record RepToken(String dialpadUserId, String encryptedAccessToken, String
         return "disconnected".equals(status);
     }
 
+    private static final java.util.regex.Pattern USER_ID = java.util.regex.Pattern.compile("[0-9]{1,19}");
+
     /** Dialpad's user ids are int64 numbers (sent as text by Dialpad): 1 to 19 digits that fit a long. */
     public boolean hasDialpadUserId() {
-        if (dialpadUserId == null || !dialpadUserId.matches("[0-9]{1,19}")) {
+        if (dialpadUserId == null || !USER_ID.matcher(dialpadUserId).matches()) {
             return false;
         }
         try {

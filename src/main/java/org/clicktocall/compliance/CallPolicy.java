@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberToTimeZonesMapper;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
@@ -97,16 +96,13 @@ public class CallPolicy {
         }
     }
 
-    /** The decision for a click to {@code e164} at {@code now}; {@code onDoNotCallList} comes from start-click.sql. */
-    public CallDecision decide(String e164, Instant now, boolean onDoNotCallList) {
+    /**
+     * The decision for a click to {@code number} (as PhoneNumbers read it from the request) at {@code now};
+     * {@code onDoNotCallList} comes from start-click.sql.
+     */
+    public CallDecision decide(PhoneNumber number, Instant now, boolean onDoNotCallList) {
         if (onDoNotCallList) {
             return CallDecision.blocked(CallDecision.DO_NOT_CALL, "This number is on the do-not-call list");
-        }
-        PhoneNumber number;
-        try {
-            number = UTIL.parse(e164, "ZZ");
-        } catch (NumberParseException e) {
-            return CallDecision.blocked(CallDecision.DESTINATION_NOT_ALLOWED, "This is not an international phone number");
         }
         // An unassigned range has no region of its own: it counts as its calling code's main country.
         String region = UTIL.getRegionCodeForNumber(number);

@@ -35,13 +35,13 @@ class ClickDecisionsTest {
 
     static CallAttempt attempt() {
         return CallAttempt.of(new CallAttempt.Request(UUID.fromString("6534fbeb-1053-4503-974f-7c9c03ebaf63"), 0,
-                "rep-1", "+15551234567", null, null, null, "key-1", "scope", "hash-1", 0, 86400, 60, 5, 60, "api",
+                "rep-1", "+15551234567", null, null, null, null, "key-1", "scope", "hash-1", 0, 86400, 60, 5, 60, "api",
                 null, NOW));
     }
 
     static CallAttempt ctiAttempt() {
         return CallAttempt.of(new CallAttempt.Request(UUID.fromString("6534fbeb-1053-4503-974f-7c9c03ebaf63"), 0,
-                "rep-1", "+15551234567", null, null, null, "key-1", "scope", "hash-1", 0, 86400, 60, 0, 60, "cti",
+                "rep-1", "+15551234567", null, null, null, null, "key-1", "scope", "hash-1", 0, 86400, 60, 0, 60, "cti",
                 null, NOW));
     }
 

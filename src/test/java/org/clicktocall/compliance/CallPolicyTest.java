@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import org.clicktocall.calls.PhoneNumbers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The decision table of {@link CallPolicy}: pure, so no service; 2026-01-14 is a Wednesday (winter time). */
 class CallPolicyTest {
+
+    private static final PhoneNumbers PHONE_NUMBERS = new PhoneNumbers("US", "possible");
+
 
     private static final CallPolicy US_DEFAULTS = new CallPolicy(
             new CallPolicySettings("08:00-21:00", "MON-SUN", List.of(), List.of("PREMIUM_RATE", "SHARED_COST"), "allow"), "US");
@@ -60,7 +65,7 @@ class CallPolicyTest {
 
     @Test
     void outsideHoursNamesTheLocalTimeInEveryZone() {
-        CallDecision decision = SPAIN_WEEKDAYS.decide("+34612345678", Instant.parse("2026-01-14T07:30:00Z"), false);
+        CallDecision decision = SPAIN_WEEKDAYS.decide(number("+34612345678"), Instant.parse("2026-01-14T07:30:00Z"), false);
         assertThat(decision.recipientLocalTimes()).containsExactlyInAnyOrder(
                 new CallDecision.LocalTimeIn("Atlantic/Canary", "2026-01-14T07:30"),
                 new CallDecision.LocalTimeIn("Europe/Madrid", "2026-01-14T08:30"));
@@ -70,9 +75,9 @@ class CallPolicyTest {
     void unknownZonesFollowTheConfiguredRule() {
         Instant night = Instant.parse("2026-01-14T04:00:00Z");
         CallPolicy block = new CallPolicy(new CallPolicySettings("08:00-21:00", "MON-SUN", List.of(), List.of(), "block"), "US");
-        assertThat(block.decide("+15551234567", night, false).reason()).isEqualTo("outside_calling_hours");
+        assertThat(block.decide(number("+15551234567"), night, false).reason()).isEqualTo("outside_calling_hours");
         CallPolicy country = new CallPolicy(new CallPolicySettings("08:00-21:00", "MON-SUN", List.of(), List.of(), "country"), "US");
-        CallDecision byCountry = country.decide("+15551234567", night, false);
+        CallDecision byCountry = country.decide(number("+15551234567"), night, false);
         assertThat(byCountry.reason()).isEqualTo("outside_calling_hours");
         assertThat(byCountry.recipientLocalTimes()).extracting(CallDecision.LocalTimeIn::timeZone)
                 .contains("America/New_York", "Pacific/Honolulu");
@@ -95,9 +100,14 @@ class CallPolicyTest {
                 .hasMessageStartingWith("calls.policy.");
     }
 
+    /** The number as a click hands it to the policy: read by PhoneNumbers from the request. */
+    private static PhoneNumber number(String e164) {
+        return PHONE_NUMBERS.parse(e164, "to_number");
+    }
+
     private static void check(CallPolicy policy, String number, String now, boolean listed, boolean allowed,
                               String reason, String next) {
-        CallDecision decision = policy.decide(number, Instant.parse(now), listed);
+        CallDecision decision = policy.decide(number(number), Instant.parse(now), listed);
         assertThat(decision.allowed()).as("allowed").isEqualTo(allowed);
         assertThat(decision.reason()).as("reason").isEqualTo(reason);
         assertThat(decision.nextAllowedAt()).as("next allowed").isEqualTo(next == null ? null : Instant.parse(next));

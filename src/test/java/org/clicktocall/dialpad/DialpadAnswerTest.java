@@ -24,7 +24,7 @@ class DialpadAnswerTest {
 
     static CallAttempt attempt() {
         return CallAttempt.of(new CallAttempt.Request(UUID.fromString("6534fbeb-1053-4503-974f-7c9c03ebaf63"), 0,
-                "rep-1", "+15551234567", null, null, null, null, null, null, 0, 86400, 60, 5, 60, "api", null,
+                "rep-1", "+15551234567", null, null, null, null, null, null, null, 0, 86400, 60, 5, 60, "api", null,
                 java.time.Instant.EPOCH));
     }
 
