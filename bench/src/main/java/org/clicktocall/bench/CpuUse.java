@@ -75,6 +75,12 @@ record CpuUse(double serviceSeconds, double databaseSeconds, double harnessSecon
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
+    /** As {@link #ticks}, plus cutime + cstime (16th, 17th): the CPU of its children that ended and were reaped. */
+    static long ticksWithEndedChildren(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+
     private static double postgresSeconds() {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             List<Path> pids = procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList();
@@ -83,8 +89,11 @@ record CpuUse(double serviceSeconds, double databaseSeconds, double harnessSecon
                 try {
                     String comm = Files.readString(p.resolve("comm")).trim();
                     if (comm.equals("postgres") || comm.equals("postmaster")) {
-                        double s = seconds(Long.parseLong(p.getFileName().toString()));
-                        total += Double.isNaN(s) ? 0 : s;
+                        // A backend that ends (a pool retiring a connection, an autovacuum worker) takes its CPU
+                        // out of the sum of live processes; the postmaster reaps it, so its CPU moves into the
+                        // postmaster's cutime/cstime, and the total stays a running sum (it was negative across a
+                        // window in which a busy backend ended).
+                        total += ticksWithEndedChildren(Files.readString(p.resolve("stat"))) / TICKS_PER_SECOND;
                     }
                 } catch (IOException | RuntimeException gone) {
                     // the process ended between the listing and the read
