@@ -12,6 +12,12 @@ rm -rf "$app" "$scratch"
 mkdir -p "$scratch"
 "$java" -Djarmode=tools -jar "$jar" extract --destination "$app" > "$scratch/extract.log" 2>&1
 cp "$(dirname -- "$0")/click-to-call" "$app/click-to-call"
+# Native heap trimming exists from JDK 17.0.9; an older JVM refuses to start with it. The folder is made for the JDK
+# that builds it (so is its class-data archive), so the choice is made here, once, not on every start.
+if "$java" -XX:TrimNativeHeapInterval=5000 -version > /dev/null 2>&1; then
+  sed 's/^native_trim=""$/native_trim="-XX:TrimNativeHeapInterval=5000"/' "$app/click-to-call" > "$scratch/click-to-call"
+  mv "$scratch/click-to-call" "$app/click-to-call"
+fi
 chmod 755 "$app/click-to-call"
 if ! (cd "$scratch" && env -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME -u SPRING_DATASOURCE_PASSWORD \
         -u SPRING_PROFILES_ACTIVE -u JAVA_OPTS APP_DATA_DIR="$scratch/data" SERVER_PORT=0 \
