@@ -17,6 +17,8 @@ cp "$(dirname -- "$0")/click-to-call" "$app/click-to-call"
 if "$java" -XX:TrimNativeHeapInterval=5000 -version > /dev/null 2>&1; then
   sed 's/^native_trim=""$/native_trim="-XX:TrimNativeHeapInterval=5000"/' "$app/click-to-call" > "$scratch/click-to-call"
   mv "$scratch/click-to-call" "$app/click-to-call"
+  grep -q '^native_trim="-XX:TrimNativeHeapInterval=5000"$' "$app/click-to-call" \
+    || { echo "prepare-launch: could not set native_trim in $app/click-to-call (its native_trim line changed?)" >&2; exit 1; }
 fi
 chmod 755 "$app/click-to-call"
 if ! (cd "$scratch" && env -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME -u SPRING_DATASOURCE_PASSWORD \

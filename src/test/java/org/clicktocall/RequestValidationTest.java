@@ -18,6 +18,7 @@ class RequestValidationTest extends ServiceTest {
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"priority\": 1} | unknown_field        | Unknown field 'priority'",
             "{\"rep_id\": \"r1\", \"to_number\": \"12\"}                          | invalid_phone_number | to_number is not a possible phone number",
             "{\"rep_id\": \"r1\", \"to_number\": \"call me maybe\"}               | invalid_phone_number | to_number is not a phone number",
+            "{\"rep_id\": \"r1\", \"to_number\": \"+49 00 900 1234567\"}          | invalid_phone_number | to_number has a national prefix after the country code",
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"channel\": \"sms\"} | invalid_request | channel must be \"api\" (the default) or \"cti\"",
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"channel\": 1}     | invalid_request      | channel must be a string",
             "{\"rep_id\": \"r1\", \"to_number\": \"5551234567\", \"outbound_caller_id\": \"x\"} | invalid_caller_id | outbound_caller_id is not a phone number",

@@ -61,7 +61,29 @@ public class PhoneNumbers {
             throw invalid(field + " is not a " + (strictness == Strictness.VALID ? "valid" : "possible")
                     + " phone number for its country (default region " + defaultRegion + ")");
         }
+        // Reading takes one national prefix off ("+44 (0)20 ..."). Written with two ("+49 0 0 30 ..."), the number
+        // keeps a leading 0 that its E.164 form loses when read again: Dialpad would be sent one number and the
+        // call policy and do-not-call list would judge another. Only a number with a leading 0 can differ, so only
+        // those are read again (Italian and Ivorian numbers, whose 0 belongs to the number, read back the same).
+        if (number.isItalianLeadingZero() && !sameNumber(number, reread(e164(number)))) {
+            throw invalid(field + " has a national prefix after the country code that its E.164 form cannot keep;"
+                    + " write it without (e.g. +49 30 123456, not +49 0 0 30 123456)");
+        }
         return number;
+    }
+
+    private PhoneNumber reread(String e164) {
+        try {
+            return util.parse(e164, "ZZ");
+        } catch (NumberParseException e) {
+            return null;
+        }
+    }
+
+    private static boolean sameNumber(PhoneNumber a, PhoneNumber b) {
+        return b != null && a.getCountryCode() == b.getCountryCode() && a.getNationalNumber() == b.getNationalNumber()
+                && a.isItalianLeadingZero() == b.isItalianLeadingZero()
+                && a.getNumberOfLeadingZeros() == b.getNumberOfLeadingZeros();
     }
 
     /** {@code number} in E.164, the form Dialpad requires and the calls table keeps. */

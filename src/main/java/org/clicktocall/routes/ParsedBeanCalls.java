@@ -33,10 +33,11 @@ import org.springframework.stereotype.Component;
 /**
  * The routes' {@code bean} steps with their arguments parsed once, when the route is built, instead of on every call.
  *
- * <p>A step such as {@code method: "decide(${variable.attempt.toNumber}, ${variable.start.doNotCall})"} keeps its
- * arguments visible in the YAML; Camel's bean component, though, splits that string and looks each argument up in the
- * simple language's cache on every call, and walks {@code attempt.toNumber} through its OGNL support (a copy of the
- * exchange per step): about a tenth of a click's CPU (bench/RESULTS.md). Here each argument becomes an expression of
+ * <p>A step such as
+ * {@code method: "decide(${variable.attempt.destination}, ${variable.attempt.receivedAt}, ${variable.start.doNotCall})"}
+ * keeps its arguments visible in the YAML; Camel's bean component, though, splits that string and looks each
+ * argument up in the simple language's cache on every call, and walks {@code attempt.destination} through its OGNL
+ * support (a copy of the exchange per step): about a tenth of a click's CPU (bench/RESULTS.md). Here each argument becomes an expression of
  * the context's simple language once ({@link ParsedSimpleExpressions} reads {@code ${variable.x.y}} directly); the
  * values are converted to the parameter types with Camel's type converters and the result becomes the body, as
  * Camel's bean step does.

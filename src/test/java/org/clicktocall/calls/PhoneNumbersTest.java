@@ -30,6 +30,26 @@ class PhoneNumbersTest {
         assertThatThrownBy(() -> numbers.toE164("not a number")).isInstanceOf(ApiException.class);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "+49 0 0 30 123456   | DE",   // two national prefixes: read as +49 030 123456, a number that is not one
+            "+49 00 900 1234567  | DE",   // a premium-rate number that would otherwise escape the policy as 'unknown'
+            "+49 00 900 1234567  | US"})
+    void aNationalPrefixTheE164FormCannotKeepIsA400(String raw, String region) {
+        assertThatThrownBy(() -> new PhoneNumbers(region, "possible").toE164(raw)).isInstanceOf(ApiException.class)
+                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo("invalid_phone_number"))
+                .hasMessageContaining("national prefix");
+    }
+
+    @ParameterizedTest(name = "{0} → {2}")
+    @CsvSource(delimiter = '|', value = {
+            "+49 (0)30 123456     | US | +4930123456",     // one national prefix: dropped, as dialled
+            "+39 06 1234 5678     | US | +390612345678",   // Italy: the 0 is part of the number
+            "+225 01 23 45 67 89  | US | +2250123456789"}) // Côte d'Ivoire: likewise
+    void leadingZerosThatBelongToTheNumberAreKept(String raw, String region, String e164) {
+        assertThat(new PhoneNumbers(region, "possible").toE164(raw)).isEqualTo(e164);
+    }
+
     @Test
     void strictValidationRefusesUnassignedRanges() {
         assertThatThrownBy(() -> new PhoneNumbers("US", "valid").toE164("(555) 123-4567")).isInstanceOf(ApiException.class);
