@@ -37,10 +37,10 @@ import org.springframework.stereotype.Component;
  * {@code method: "decide(${variable.attempt.destination}, ${variable.attempt.receivedAt}, ${variable.start.doNotCall})"}
  * keeps its arguments visible in the YAML; Camel's bean component, though, splits that string and looks each
  * argument up in the simple language's cache on every call, and walks {@code attempt.destination} through its OGNL
- * support (a copy of the exchange per step): about a tenth of a click's CPU (bench/RESULTS.md). Here each argument becomes an expression of
- * the context's simple language once ({@link ParsedSimpleExpressions} reads {@code ${variable.x.y}} directly); the
- * values are converted to the parameter types with Camel's type converters and the result becomes the body, as
- * Camel's bean step does.
+ * support (a copy of the exchange per step): about a tenth of a click's CPU (bench/RESULTS.md). Here each argument
+ * becomes an expression of the context's simple language once ({@link ParsedSimpleExpressions} reads
+ * {@code ${variable.x.y}} directly); the values are converted to the parameter types with Camel's type converters
+ * and the result becomes the body, as Camel's bean step does.
  *
  * <p>Anything else is left to Camel's own factory: steps without arguments, names matching more than one method of
  * that arity, beans that are not singletons, non-static methods of a {@code beanType}, methods returning a callable
@@ -48,7 +48,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ParsedBeanCalls implements BeanProcessorFactory, CamelContextConfiguration {
-
 
     private BeanProcessorFactory camelFactory;
     private final AtomicInteger parsedSteps = new AtomicInteger();
