@@ -42,6 +42,8 @@ public class CallPolicy {
     private static final String UNKNOWN_ZONE = PhoneNumberToTimeZonesMapper.getUnknownTimeZone();
     /** The zone ids the mapper names (a few hundred at most), each parsed once. */
     private static final Map<String, ZoneId> ZONE_IDS = new ConcurrentHashMap<>();
+    /** A calling code's zones as a whole (dozens for +1), for numbers whose own zone is unknown; empty: none known. */
+    private static final Map<Integer, List<ZoneId>> COUNTRY_ZONES = new ConcurrentHashMap<>();
 
     enum UnknownZoneRule { COUNTRY, ALLOW, BLOCK }
 
@@ -105,15 +107,15 @@ public class CallPolicy {
             return CallDecision.blocked(CallDecision.DO_NOT_CALL, "This number is on the do-not-call list");
         }
         // An unassigned range has no region of its own: it counts as its calling code's main country.
-        String region = UTIL.getRegionCodeForNumber(number);
-        if (region == null) {
-            region = UTIL.getRegionCodeForCountryCode(number.getCountryCode());
-        }
+        String ownRegion = UTIL.getRegionCodeForNumber(number);
+        String region = ownRegion != null ? ownRegion : UTIL.getRegionCodeForCountryCode(number.getCountryCode());
         if (!countries.contains(region)) {
             return CallDecision.blocked(CallDecision.DESTINATION_NOT_ALLOWED,
                     "Calls to " + region + " numbers are not allowed (allowed: " + String.join(", ", countries) + ")");
         }
-        PhoneNumberType type = UTIL.getNumberType(number);
+        // getNumberType searches the regions again, and finds none when the search above found none (for +1 that
+        // search tries every region of the plan): its answer then is UNKNOWN.
+        PhoneNumberType type = ownRegion == null ? PhoneNumberType.UNKNOWN : UTIL.getNumberType(number);
         if (refusedTypes.contains(type)) {
             return CallDecision.blocked(CallDecision.DESTINATION_NOT_ALLOWED,
                     "Calls to " + type.name().toLowerCase(Locale.ROOT).replace('_', '-') + " numbers are not allowed");
@@ -146,12 +148,19 @@ public class CallPolicy {
                 return null;
             }
             // The calling code alone: the zones of the whole country (or plan, for +1).
-            ids = ZONES.getTimeZonesForGeographicalNumber(
-                    new PhoneNumber().setCountryCode(number.getCountryCode()).setNationalNumber(0));
-            if (ids.isEmpty() || ids.contains(UNKNOWN_ZONE)) {
-                return null;
-            }
+            List<ZoneId> country = COUNTRY_ZONES.computeIfAbsent(number.getCountryCode(), CallPolicy::countryZones);
+            return country.isEmpty() ? null : country;
         }
+        return zoneIds(ids);
+    }
+
+    private static List<ZoneId> countryZones(int callingCode) {
+        List<String> ids = ZONES.getTimeZonesForGeographicalNumber(
+                new PhoneNumber().setCountryCode(callingCode).setNationalNumber(0));
+        return ids.isEmpty() || ids.contains(UNKNOWN_ZONE) ? List.of() : zoneIds(ids);
+    }
+
+    private static List<ZoneId> zoneIds(List<String> ids) {
         return ids.stream().map(id -> ZONE_IDS.computeIfAbsent(id, ZoneId::of)).toList();
     }
 

@@ -83,6 +83,18 @@ class CallPolicyTest {
                 .contains("America/New_York", "Pacific/Honolulu");
     }
 
+    @Test
+    void anUnassignedRangeIsOfUnknownTypeAndCanBeRefusedAsSuch() {
+        // +1 555 has no region of its own: the number counts as US (the plan's main country) and its type is UNKNOWN.
+        CallPolicy refusingUnknown = new CallPolicy(
+                new CallPolicySettings("00:00-23:59", "MON-SUN", List.of(), List.of("UNKNOWN"), "allow"), "US");
+        Instant noon = Instant.parse("2026-01-14T17:00:00Z");
+        CallDecision decision = refusingUnknown.decide(number("+15551234567"), noon, false);
+        assertThat(decision.reason()).isEqualTo("destination_not_allowed");
+        assertThat(decision.message()).isEqualTo("Calls to unknown numbers are not allowed");
+        assertThat(refusingUnknown.decide(number("+12125551234"), noon, false).allowed()).isTrue();
+    }
+
     @ParameterizedTest(name = "{0} / {1} / {2} / {3} / {4}")
     @CsvSource(delimiter = '|', value = {
             "8-21        | MON-SUN | US | PREMIUM_RATE | allow",
