@@ -19,12 +19,32 @@ class CircuitBreakerTest extends ServiceTest {
     private static final String CLICK = "{\"rep_id\": \"rep-breaker\", \"to_number\": \"5551234567\"}";
 
     @Test
-    void measuresAFailureRateOverAMinuteWithAMinimumOfTwentyCalls() {
+    void measuresAFailureRateOverTheLastFiftyCallsWithAMinimumOfTwenty() {
         var config = breaker().getCircuitBreaker().getCircuitBreakerConfig();
-        assertThat(config.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.TIME_BASED);
-        assertThat(config.getSlidingWindowSize()).isEqualTo(60);
+        assertThat(config.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED);
+        assertThat(config.getSlidingWindowSize()).isEqualTo(50);
         assertThat(config.getMinimumNumberOfCalls()).isEqualTo(20);
         assertThat(config.getFailureRateThreshold()).isEqualTo(50f);
+    }
+
+    @Test
+    void opensAfterTwentyFiveFailuresInARowHoweverBusyItWasBefore() {
+        connectRep("rep-breaker");
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"55\"}")));
+        for (int i = 0; i < 60; i++) {
+            assertThat(postCall(CLICK).json().get("action").asText()).isEqualTo("dialpad");
+        }
+        DIALPAD.stubFor(post("/api/v2/call").willReturn(aResponse().withStatus(503)));
+
+        for (int i = 0; i < 25; i++) {
+            assertThat(breaker().getCircuitBreakerState()).as("still closed after %d failures", i).isEqualTo("CLOSED");
+            assertThat(postCall(CLICK).json().get("reason").asText()).isEqualTo("dialpad_error");
+        }
+
+        // Half of the last 50 calls failed: the clicks that follow are answered without waiting on Dialpad.
+        assertThat(breaker().getCircuitBreakerState()).isEqualTo("OPEN");
+        assertThat(postCall(CLICK).json().get("reason").asText()).isEqualTo("dialpad_unavailable");
+        assertThat(dialpadRequests()).hasSize(85);
     }
 
     @Test
