@@ -1,5 +1,7 @@
 package org.clicktocall.calls;
 
+import java.util.regex.Pattern;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.clicktocall.config.ClickGuardProperties;
@@ -51,7 +53,8 @@ public class CallLog {
         return "*".repeat(e164.length() - 4) + e164.substring(e164.length() - 4);
     }
 
-    private static final java.util.regex.Pattern BARE = java.util.regex.Pattern.compile("[A-Za-z0-9_.@:-]+");
+    /** A value the log line shows as it is; anything else is quoted. */
+    private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_.@:-]+");
 
     private static String quoted(Object value) {
         String text = String.valueOf(value);

@@ -2,6 +2,7 @@ package org.clicktocall.calls;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The rep's Dialpad token row as the click reads it (start-click.sql, find-rep-token.sql). The access token is
@@ -30,7 +31,7 @@ public record RepToken(String dialpadUserId, String encryptedAccessToken, String
         return "disconnected".equals(status);
     }
 
-    private static final java.util.regex.Pattern USER_ID = java.util.regex.Pattern.compile("[0-9]{1,19}");
+    private static final Pattern USER_ID = Pattern.compile("[0-9]{1,19}");
 
     /** Dialpad's user ids are int64 numbers (sent as text by Dialpad): 1 to 19 digits that fit a long. */
     public boolean hasDialpadUserId() {

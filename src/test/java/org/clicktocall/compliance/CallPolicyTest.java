@@ -17,7 +17,6 @@ class CallPolicyTest {
 
     private static final PhoneNumbers PHONE_NUMBERS = new PhoneNumbers("US", "possible");
 
-
     private static final CallPolicy US_DEFAULTS = new CallPolicy(
             new CallPolicySettings("08:00-21:00", "MON-SUN", List.of(), List.of("PREMIUM_RATE", "SHARED_COST"), "allow"), "US");
     /** Spain, working days: Spanish mobiles map to Madrid and the Canaries, an hour apart. */
