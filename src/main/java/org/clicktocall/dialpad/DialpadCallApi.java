@@ -1,19 +1,22 @@
 package org.clicktocall.dialpad;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.clicktocall.calls.CallAttempt;
 import org.clicktocall.calls.RepToken;
 import org.clicktocall.config.CallMode;
 import org.clicktocall.config.DialpadCallProperties;
+import org.clicktocall.support.Json;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,10 +28,12 @@ import org.springframework.stereotype.Component;
 @Component("dialpadCallApi")
 public class DialpadCallApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_DETAIL = 300;
+    /** Dialpad's answers are a few hundred bytes; no more than this of one is read. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     private final MeterRegistry meters;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final CallMode mode;
     private final boolean initiateMode;
     private final int defaultRetryAfterSeconds;
@@ -73,13 +78,13 @@ public class DialpadCallApi {
      * counts a failure and its fallback ({@link #unavailable}) answers {@code unconfirmed} / {@code dialpad_error}
      * (Dialpad had the request and may have started the call).
      */
-    public CallAttempt classify(CallAttempt attempt, int status, String retryAfter, String body, Date sentAt) {
+    public CallAttempt classify(CallAttempt attempt, int status, String retryAfter, InputStream body, Date sentAt) {
         timeRequest(sentAt, (status / 100) + "xx");
         if (status >= 200 && status < 300) {
-            return attempt.initiated(initiateMode ? null : callId(body), status);
+            return attempt.initiated(initiateMode ? null : callId(Json.bytes(body, MAX_ANSWER_BYTES)), status);
         }
         if (status >= 400 && status < 500) {
-            String detail = errorMessage(body);
+            String detail = errorMessage(Json.bytes(body, MAX_ANSWER_BYTES));
             // No Retry-After is documented for 429; honour it when Dialpad sends one, else wait the default.
             return attempt.refused(status, refusalReason(status, detail), detail,
                     status == 429 ? retryAfter(retryAfter) : null);
@@ -180,12 +185,13 @@ public class DialpadCallApi {
     /** Dialpad request latency by endpoint and status class, for requests that were actually sent. */
     private void timeRequest(Date sentAt, String statusClass) {
         if (sentAt != null) {
-            Timer.builder("clicktocall.dialpad.requests")
-                    .description("Time Dialpad took to answer a call start")
-                    .tag("endpoint", initiateMode ? "initiate_call" : "call")
-                    .tag("status_class", statusClass)
-                    .publishPercentileHistogram()
-                    .register(meters)
+            // One timer per status class, built once: a builder per click allocated its tags each time
+            timers.computeIfAbsent(statusClass, s -> Timer.builder("clicktocall.dialpad.requests")
+                            .description("Time Dialpad took to answer a call start")
+                            .tag("endpoint", initiateMode ? "initiate_call" : "call")
+                            .tag("status_class", s)
+                            .publishPercentileHistogram()
+                            .register(meters))
                     .record(System.currentTimeMillis() - sentAt.getTime(), TimeUnit.MILLISECONDS);
         }
     }
@@ -203,23 +209,20 @@ public class DialpadCallApi {
     }
 
     /** call_id arrives as a JSON number or string; we keep it as text either way. */
-    static String callId(String body) {
-        try {
-            JsonNode id = JSON.readTree(body).get("call_id");
-            return id == null || id.isNull() ? null : id.asText();
-        } catch (Exception e) {
-            return null;
-        }
+    static String callId(byte[] body) {
+        JsonNode json = Json.tree(body);
+        JsonNode id = json == null ? null : json.get("call_id");
+        return id == null || id.isNull() ? null : id.asText();
     }
 
     /** Dialpad publishes no error schema; {@code {"error": {"message"}}} is common. Fall back to the raw text. */
-    static String errorMessage(String body) {
-        if (body == null || body.isBlank()) {
+    static String errorMessage(byte[] body) {
+        String message = new String(body, StandardCharsets.UTF_8);
+        if (message.isBlank()) {
             return null;
         }
-        String message = body;
-        try {
-            JsonNode json = JSON.readTree(body);
+        JsonNode json = Json.tree(body);   // null when not JSON: keep the raw text
+        if (json != null) {
             JsonNode error = json.get("error");
             if (error != null && error.isObject() && error.hasNonNull("message")) {
                 message = error.get("message").asText();
@@ -228,8 +231,6 @@ public class DialpadCallApi {
             } else if (json.hasNonNull("message")) {
                 message = json.get("message").asText();
             }
-        } catch (Exception notJson) {
-            // keep the raw text
         }
         message = message.replaceAll("\\s+", " ").trim();
         return message.length() > MAX_DETAIL ? message.substring(0, MAX_DETAIL) : message;

@@ -3,6 +3,9 @@ package org.clicktocall.dialpad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
@@ -42,7 +45,7 @@ class DialpadAnswerTest {
             "429, soon, '',                                                fallback,  rate_limited,     -,                60"})
     void dialpadsAnswerClassified(int status, String retryAfter, String body, String outcome, String reason,
                                   String callId, Integer retryAfterSeconds) {
-        CallAttempt.Outcome result = RING.classify(attempt(), status, retryAfter, body, null).outcome();
+        CallAttempt.Outcome result = RING.classify(attempt(), status, retryAfter, answer(body), null).outcome();
         assertThat(result.status()).isEqualTo(outcome);
         assertThat(result.reason()).isEqualTo(reason);
         assertThat(result.dialpadCallId()).isEqualTo(callId);
@@ -52,8 +55,9 @@ class DialpadAnswerTest {
 
     @Test
     void initiateModeHasNoCallIdAndServerErrorsThrowForTheBreaker() {
-        assertThat(INITIATE.classify(attempt(), 200, null, "{\"call_id\": 1}", null).outcome().dialpadCallId()).isNull();
-        assertThatThrownBy(() -> RING.classify(attempt(), 503, null, "", null))
+        assertThat(INITIATE.classify(attempt(), 200, null, answer("{\"call_id\": 1}"), null).outcome().dialpadCallId())
+                .isNull();
+        assertThatThrownBy(() -> RING.classify(attempt(), 503, null, answer(""), null))
                 .isInstanceOfSatisfying(DialpadUnavailableException.class, e -> assertThat(e.status()).isEqualTo(503));
         CallAttempt unconfirmed = RING.unavailable(attempt(), new DialpadUnavailableException(502), null);
         assertThat(unconfirmed.outcome().status()).isEqualTo("unconfirmed");
@@ -97,5 +101,10 @@ class DialpadAnswerTest {
         };
         RepToken token = new RepToken("1", "enc", null, null, null, "active", refreshable);
         assertThat(RING.afterAnswer(attempt, token, refreshed)).isEqualTo(then);
+    }
+
+    /** Dialpad's answer body as the route hands it over. */
+    private static InputStream answer(String body) {
+        return body == null ? null : new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
     }
 }
