@@ -1,5 +1,6 @@
 package org.clicktocall.calls;
 
+import java.io.Reader;
 import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
@@ -35,7 +36,7 @@ public class CallRequestParser {
         this.clock = clock;
     }
 
-    public CallAttempt parse(String body, String idempotencyKey, String apiKey) {
+    public CallAttempt parse(Reader body, String idempotencyKey, String apiKey) {
         JsonNode json = JsonRequests.object(body, FIELDS);
         String repId = JsonRequests.requiredString(json, "rep_id");
         String rawNumber = JsonRequests.requiredString(json, "to_number");

@@ -1,5 +1,8 @@
 package org.clicktocall.calls;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -24,16 +27,26 @@ public final class JsonRequests {
 
     /** Parses {@code body} as a JSON object whose field names are all in {@code allowed}. */
     public static JsonNode object(String body, Set<String> allowed) {
-        if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("invalid_request", "The request body must be a JSON object");
-        }
-        JsonNode node;
-        try {
-            node = STRICT.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid_json", "The request body is not valid JSON"
-                    + (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
-                    ? " (a field appears twice)" : ""));
+        return object(body == null ? null : new StringReader(body), allowed);
+    }
+
+    /**
+     * As {@link #object(String, Set)}, from the body as the route holds it (a reader over the bounded, already read
+     * request body): Jackson reads it with its own recycled buffers, where converting it to a String first cost a
+     * click 20 KiB of Camel's conversion buffers.
+     */
+    public static JsonNode object(Reader body, Set<String> allowed) {
+        JsonNode node = null;
+        if (body != null) {
+            try {
+                node = STRICT.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw ApiException.badRequest("invalid_json", "The request body is not valid JSON"
+                        + (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                        ? " (a field appears twice)" : ""));
+            } catch (IOException unreadable) {
+                throw ApiException.badRequest("invalid_json", "The request body is not valid JSON");
+            }
         }
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest("invalid_request", "The request body must be a JSON object");
