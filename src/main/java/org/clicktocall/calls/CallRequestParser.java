@@ -3,12 +3,12 @@ package org.clicktocall.calls;
 import java.io.Reader;
 import java.time.Clock;
 import java.util.Set;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import org.clicktocall.config.ClickGuardProperties;
 import org.clicktocall.support.Hashes;
+import org.clicktocall.support.Ids;
 import org.clicktocall.web.ApiException;
 import org.springframework.stereotype.Component;
 
@@ -76,7 +76,7 @@ public class CallRequestParser {
             }
             requestHash = Hashes.sha256(request);
         }
-        return CallAttempt.of(new CallAttempt.Request(UUID.randomUUID(), System.nanoTime(), repId, toNumber, destination,
+        return CallAttempt.of(new CallAttempt.Request(Ids.randomUuid(), System.nanoTime(), repId, toNumber, destination,
                 contactId, dealId, externalId, idempotencyKey, scope, requestHash,
                 // A request with an Idempotency-Key is deduplicated by its key, not by the duplicate-click window.
                 idempotencyKey == null ? guards.duplicateWindowMs() : 0L,

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
@@ -28,6 +27,7 @@ import com.nimbusds.jwt.SignedJWT;
 import org.clicktocall.LocalDataFolder;
 import org.clicktocall.calls.JsonRequests;
 import org.clicktocall.demo.DemoMode;
+import org.clicktocall.support.Ids;
 import org.clicktocall.web.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +118,7 @@ public class WidgetTokens {
                 .issuer(ISSUER).audience(AUDIENCE).subject(repId)
                 .claim(ORIGIN_CLAIM, origin.toLowerCase(Locale.ROOT))
                 .issueTime(Date.from(now)).expirationTime(Date.from(expires))
-                .jwtID(UUID.randomUUID().toString());
+                .jwtID(Ids.randomUuid().toString());
         if (demo) {
             claims.claim(DEMO_CLAIM, true);
         }
