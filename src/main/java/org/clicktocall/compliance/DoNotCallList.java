@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.clicktocall.calls.JsonRequests;
 import org.clicktocall.calls.PhoneNumbers;
+import org.clicktocall.support.Json;
 import org.clicktocall.web.ApiException;
 import org.springframework.stereotype.Component;
 
@@ -30,7 +31,7 @@ public class DoNotCallList {
     public static final int MAX_IMPORT_ROWS = 100_000;
     public static final int MAX_REASON_LENGTH = 200;
     private static final int LISTED_INVALID_ROWS = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final PhoneNumbers phoneNumbers;
 

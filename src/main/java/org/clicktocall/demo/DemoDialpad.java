@@ -24,6 +24,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import jakarta.annotation.PreDestroy;
+import org.clicktocall.support.Json;
 import org.clicktocall.widget.WidgetTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 public class DemoDialpad implements HealthIndicator {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoDialpad.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     static final String DEMO_REP = "demo-rep";
     private static final String DEMO_USER_ID = "5000000000000001";
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.clicktocall.calls.JsonRequests;
+import org.clicktocall.support.Json;
 import org.clicktocall.tokens.TokenCipher;
 import org.clicktocall.web.ApiException;
 import org.springframework.stereotype.Component;
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component("repDialpadOptions")
 public class RepDialpadOptions {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final TokenCipher cipher;
 

@@ -21,6 +21,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.clicktocall.api.EventReceipt;
 import org.clicktocall.config.DialpadEventProperties;
+import org.clicktocall.support.Json;
 import org.clicktocall.web.ApiException;
 import org.springframework.stereotype.Component;
 
@@ -58,7 +59,7 @@ public class DialpadEvents {
             Map.entry("hangup", new Target("ended", FINAL)),
             Map.entry("postcall", new Target("ended", FINAL)));
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** How far Dialpad's clock may be from ours when iat and exp are checked. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 

@@ -26,6 +26,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.clicktocall.config.CallStreamProperties;
 import org.clicktocall.support.Hashes;
+import org.clicktocall.support.Json;
 import org.clicktocall.support.SqlParameters;
 import org.clicktocall.web.ApiException;
 import org.slf4j.Logger;
@@ -52,7 +53,7 @@ import org.springframework.stereotype.Component;
 public class CallStatusStreams implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallStatusStreams.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Ranks from DialpadEvents: 4 unknown (the sweep gave up), 5 final states, 9 a tel: fallback. */
     private static final int OVER = 4;
     /** Past the lifetime, the container ends a stream itself if the tick has not (it stopped, or is stuck). */

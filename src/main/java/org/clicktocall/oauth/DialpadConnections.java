@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.clicktocall.calls.JsonRequests;
 import org.clicktocall.config.DialpadOAuthProperties;
 import org.clicktocall.config.TokenRefreshProperties;
+import org.clicktocall.support.Json;
 import org.clicktocall.tokens.TokenImports;
 import org.clicktocall.web.ApiException;
 import org.springframework.dao.DuplicateKeyException;
@@ -32,7 +33,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Component("dialpadConnections")
 public class DialpadConnections {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** The callback's reasons for refusing a Dialpad account (the query's reason=, and the page). */
     public static final String USER_IN_USE = "dialpad_user_in_use";
     public static final String EMAIL_MISMATCH = "dialpad_email_mismatch";

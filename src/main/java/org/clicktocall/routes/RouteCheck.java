@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,6 +27,7 @@ import com.github.fge.jsonschema.core.report.ProcessingMessage;
 import com.github.fge.jsonschema.core.report.ProcessingReport;
 import com.github.fge.jsonschema.main.JsonSchema;
 import com.github.fge.jsonschema.main.JsonSchemaFactory;
+import org.clicktocall.support.Json;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -94,7 +94,7 @@ public final class RouteCheck {
             if (in == null) {
                 throw new IllegalStateException(SCHEMA + " is not on the classpath (it ships in camel-yaml-dsl)");
             }
-            JsonNode schemaJson = new ObjectMapper().readTree(in);
+            JsonNode schemaJson = Json.MAPPER.readTree(in);
             JsonSchema schema = JsonSchemaFactory.byDefault().getJsonSchema(schemaJson);
             return new RouteCheck(schema, projectBeanNames(loader), loader);
         } catch (IOException | ProcessingException e) {

@@ -8,10 +8,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Reading JSON answers from other services (Dialpad), leniently: what cannot be read is null, never an error. */
+/**
+ * JSON outside the request bodies (those are read strictly by {@code calls.JsonRequests}): the one mapper the beans
+ * share, and lenient reading of other services' answers (Dialpad's), where what cannot be read is null, never an
+ * error. Jackson's defaults, not Spring's configured mapper: the shapes written here are fixed by this code.
+ */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Thread-safe; not to be reconfigured. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
     }

@@ -12,6 +12,7 @@ import org.apache.camel.Message;
 import org.apache.camel.util.ObjectHelper;
 import org.clicktocall.calls.CallAnswerBuilder;
 import org.clicktocall.calls.CallAttempt;
+import org.clicktocall.support.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -24,7 +25,7 @@ import org.springframework.stereotype.Component;
 public class ErrorBodies {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorBodies.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     public static Map<String, Object> of(String code, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
