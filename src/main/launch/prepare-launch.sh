@@ -8,6 +8,22 @@ set -eu
 jar=$1; app=$2; scratch=$3
 java=java
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; fi
+# The recording start stops its embedded PostgreSQL on the way out, but not always before the JVM is gone (seen
+# once in many builds): a build must not leave a database running, so stop the scratch one, left by this build or
+# an earlier one, by its pid file (SIGINT: PostgreSQL's fast shutdown), checking the pid is that postmaster.
+stop_scratch_db() {
+  pidfile="$scratch/data/postgres/postmaster.pid"
+  [ -f "$pidfile" ] || return 0
+  pid=$(head -n 1 "$pidfile")
+  case "$pid" in ''|*[!0-9]*) return 0 ;; esac
+  if ps -p "$pid" -o args= 2>/dev/null | grep -q -- "$scratch/data/postgres"; then
+    echo "prepare-launch: stopping the scratch PostgreSQL left running (pid $pid)"
+    kill -INT "$pid" 2>/dev/null || true
+    i=0
+    while [ $i -lt 50 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.2; i=$((i + 1)); done
+  fi
+}
+stop_scratch_db
 rm -rf "$app" "$scratch"
 mkdir -p "$scratch"
 "$java" -Djarmode=tools -jar "$jar" extract --destination "$app" > "$scratch/extract.log" 2>&1
@@ -28,5 +44,6 @@ if ! (cd "$scratch" && env -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAM
   tail -n 40 "$scratch/record-archive.log" >&2
   exit 1
 fi
+stop_scratch_db
 test -f "$app/app.jsa" || { echo "prepare-launch: no class-data archive was written (see $scratch/record-archive.log)" >&2; exit 1; }
 echo "prepare-launch: $app/click-to-call ready ($(du -sh "$app" | cut -f1), class-data archive $(du -h "$app/app.jsa" | cut -f1))"
