@@ -9,8 +9,8 @@ jar=$1; app=$2; scratch=$3
 java=java
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; fi
 # The recording start stops its embedded PostgreSQL on the way out, but not always before the JVM is gone (seen
-# once in many builds): a build must not leave a database running, so stop the scratch one, left by this build or
-# an earlier one, by its pid file (SIGINT: PostgreSQL's fast shutdown), checking the pid is that postmaster.
+# in some `mvn verify` builds): a build must not leave a database running, so stop the scratch one, left by this
+# build or an earlier one, by its pid file (SIGINT: PostgreSQL's fast shutdown), checking the pid is that postmaster.
 stop_scratch_db() {
   pidfile="$scratch/data/postgres/postmaster.pid"
   [ -f "$pidfile" ] || return 0

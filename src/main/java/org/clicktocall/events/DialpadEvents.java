@@ -93,15 +93,11 @@ public class DialpadEvents {
      * call object), so it is stored and applied exactly like a delivered one.
      */
     public CallEvent polled(Integer httpStatus, String body) {
-        if (httpStatus == null || httpStatus != 200 || body == null) {
+        if (httpStatus == null || httpStatus != 200) {
             return null;
         }
-        try {
-            JsonNode call = JSON.readTree(body);
-            return call != null && call.hasNonNull("call_id") && call.hasNonNull("state") ? fromCallObject(call) : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
+        JsonNode call = Json.tree(body);
+        return call != null && call.hasNonNull("call_id") && call.hasNonNull("state") ? fromCallObject(call) : null;
     }
 
     private CallEvent fromCallObject(JsonNode call) {

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.clicktocall.calls.JsonRequests;
@@ -33,7 +32,6 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Component("dialpadConnections")
 public class DialpadConnections {
 
-    private static final ObjectMapper JSON = Json.MAPPER;
     /** The callback's reasons for refusing a Dialpad account (the query's reason=, and the page). */
     public static final String USER_IN_USE = "dialpad_user_in_use";
     public static final String EMAIL_MISMATCH = "dialpad_email_mismatch";
@@ -114,16 +112,8 @@ public class DialpadConnections {
      * Refused with ConnectFailed (users_me_failed, dialpad_email_mismatch).
      */
     public ConnectedToken dialpadUser(Integer status, String body, ConnectedToken tokens, ConnectState state) {
-        String id = null;
-        JsonNode user = null;
-        if (status != null && status == 200) {
-            try {
-                user = JSON.readTree(body);
-                id = user != null && user.hasNonNull("id") ? user.get("id").asText() : null;
-            } catch (Exception e) {
-                id = null;
-            }
-        }
+        JsonNode user = status != null && status == 200 ? Json.tree(body) : null;
+        String id = user != null && user.hasNonNull("id") ? user.get("id").asText() : null;
         if (!TokenImports.isPositiveInt64(id)) {
             throw new ConnectFailed("users_me_failed");
         }
