@@ -82,23 +82,35 @@ public final class Bench {
             double readyRss = h.service.memory().rssMiB();
             h.log("service ready in %s s (pid %d, RSS %s MiB), log: %s", Fmt.num(h.service.lastStartMillis / 1000.0),
                     h.service.pid(), Fmt.num(readyRss), h.service.log());
-            Map<String, Object> tokenImport = importTokens();
+            Map<String, Object> tokenImport = importTokens(h.serviceBase);
+            if (h.compareService != null) {
+                // Started after the first one's import: both idle while the other starts, one import each (an
+                // upsert when they share the database).
+                h.compareService.start(Duration.ofSeconds(config.startTimeoutS));
+                h.log("second service (%s) ready in %s s (pid %d, RSS %s MiB), log: %s", config.compare.label(),
+                        Fmt.num(h.compareService.lastStartMillis / 1000.0), h.compareService.pid(),
+                        Fmt.num(h.compareService.memory().rssMiB()), h.compareService.log());
+                importTokens(h.compareBase);
+            }
             Thread.sleep(2000); // let the start-up garbage settle before calling it idle
             double idleRss = h.service.memory().rssMiB();
             Thread sampler = h.startRssSampler();
 
             List<ScenarioResult> scenarios = new ArrayList<>();
             for (Scenario scenario : config.scenarios) {
-                scenarios.add(switch (scenario.kind()) {
+                scenarios.addAll(switch (scenario.kind()) {
                     case LOAD -> new LoadScenario(h).run(scenario);
-                    case LIGHT -> new LightScenario(h).run(scenario);
-                    case FAILURE -> new FailureScenario(h).run(scenario);
-                    case EVENTS -> new EventsScenario(h).run(scenario);
-                    case REFRESH -> new RefreshSweepScenario(h).run(scenario);
+                    case LIGHT -> List.of(new LightScenario(h).run(scenario));
+                    case FAILURE -> List.of(new FailureScenario(h).run(scenario));
+                    case EVENTS -> List.of(new EventsScenario(h).run(scenario));
+                    case REFRESH -> List.of(new RefreshSweepScenario(h).run(scenario));
                 });
             }
             h.updatePeakRss();
             sampler.interrupt();
+            if (h.compareService != null) {
+                h.compareService.stop();
+            }
             h.service.stop();
             h.stub.close();
 
@@ -173,12 +185,27 @@ public final class Bench {
         h.launch = config.builtLaunch ? Launch.built(config.serviceJar) : Launch.fatJar(config.serviceJar);
         h.service = new ServiceProcess(h.launch, h.tmp.resolve("work"), dataDir, config.jvmFlags, env);
         h.serviceBase = "http://127.0.0.1:" + servicePort;
+        if (config.compare != null) {
+            // The second service: same keys and stub, its own port, data folder and log; its own database when
+            // one is given (or when both are embedded).
+            Map<String, String> second = new HashMap<>(env);
+            int comparePort = Harness.freePort();
+            second.put("SERVER_PORT", String.valueOf(comparePort));
+            second.put("APP_DATA_DIR", h.tmp.resolve("data-b").toString());
+            if (config.compare.datasourceUrl() != null) {
+                second.put("SPRING_DATASOURCE_URL", config.compare.datasourceUrl());
+            }
+            Launch launch = config.builtLaunch ? Launch.built(config.compare.jar()) : Launch.fatJar(config.compare.jar());
+            h.compareService = new ServiceProcess(launch, h.tmp.resolve("work-b"), h.tmp.resolve("data-b"),
+                    config.compare.jvmFlags(), second);
+            h.compareBase = "http://127.0.0.1:" + comparePort;
+        }
         return env;
     }
 
-    private Map<String, Object> importTokens() throws Exception {
+    private Map<String, Object> importTokens(String base) throws Exception {
         h.log("importing Dialpad tokens for %d reps (PUT /reps/{id}/dialpad-token)", config.reps);
-        double seconds = h.putTokens(0, config.reps, rep -> "bench-rep-" + rep,
+        double seconds = h.putTokens(base, 0, config.reps, rep -> "bench-rep-" + rep,
                 rep -> "{\"access_token\":\"bench-token-" + rep + "\",\"dialpad_user_id\":\"" + Harness.dialpadUserId(rep)
                         + "\",\"expires_in\":86400}");
         h.log("imported %d tokens in %s s", config.reps, Fmt.num(seconds));

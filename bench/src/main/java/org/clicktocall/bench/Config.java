@@ -43,6 +43,16 @@ final class Config {
                                          archive (default); jar: java -jar with --jvm-opts
                                          only (empty: the JVM's defaults)                    [SERVICE_LAUNCH]
               --jar=PATH                 the service jar (target/dialpad-click-to-call-0.1.0-SNAPSHOT.jar) [SERVICE_JAR]
+              --compare-jar=PATH         A/B: a second build (its jar, with app/ beside it), started beside
+                                         the first and measured in the same run, against the same floor,
+                                         in alternating order; happy and capacity only       [COMPARE_JAR]
+              --compare-jvm-opts="FLAGS" A/B: the second service's extra JVM flags (default: --jvm-opts);
+                                         alone, compares two flag sets on one build          [COMPARE_JVM_OPTS]
+              --compare-datasource-url=URL
+                                         A/B: the second service's database (default: the first's when
+                                         external; each has its own when embedded). Give one when the two
+                                         builds' schemas differ                              [COMPARE_DATASOURCE_URL]
+              --compare-label=TEXT       A/B: the second service's name in the report (B)   [COMPARE_LABEL]
               --results-dir=PATH         where results go (bench/results)                    [RESULTS_DIR]
               --request-timeout=SECONDS  the load generator's per-request timeout (30)       [REQUEST_TIMEOUT]
               --probe-rate=PER_SEC       side-probe GETs per second in hang/down (20)        [PROBE_RATE]
@@ -61,6 +71,8 @@ final class Config {
             Map.entry("wrk-threads", "WRK_THREADS"), Map.entry("rate", "RATE"), Map.entry("reps", "REPS"),
             Map.entry("stub-latency-ms", "STUB_LATENCY_MS"), Map.entry("jvm-opts", "SERVICE_JVM_OPTS"), Map.entry("launch", "SERVICE_LAUNCH"),
             Map.entry("jar", "SERVICE_JAR"), Map.entry("results-dir", "RESULTS_DIR"),
+            Map.entry("compare-jar", "COMPARE_JAR"), Map.entry("compare-jvm-opts", "COMPARE_JVM_OPTS"),
+            Map.entry("compare-datasource-url", "COMPARE_DATASOURCE_URL"), Map.entry("compare-label", "COMPARE_LABEL"),
             Map.entry("request-timeout", "REQUEST_TIMEOUT"), Map.entry("probe-rate", "PROBE_RATE"),
             Map.entry("start-timeout", "START_TIMEOUT"), Map.entry("strict", "STRICT"),
             Map.entry("keep-tmp", "KEEP_TMP"), Map.entry("project-dir", "BENCH_PROJECT_DIR"),
@@ -101,6 +113,8 @@ final class Config {
     boolean builtLaunch;
     Path projectDir;
     Path serviceJar;
+    /** A/B: the second service (null: no comparison). Same jar when only its flags differ. */
+    Compare compare;
     Path resultsDir;
     Path tmpParent;
     int requestTimeoutS;
@@ -179,6 +193,7 @@ final class Config {
         String jar = get.apply("jar");
         c.serviceJar = jar == null ? c.projectDir.resolve("target/dialpad-click-to-call-0.1.0-SNAPSHOT.jar")
                 : Path.of(jar).toAbsolutePath().normalize();
+        c.compare = compare(get, c);
         String results = get.apply("results-dir");
         c.resultsDir = results == null ? c.projectDir.resolve("bench/results") : Path.of(results).toAbsolutePath();
         c.tmpParent = Path.of(env.getOrDefault("BENCH_TMP", System.getProperty("java.io.tmpdir")));
@@ -196,6 +211,44 @@ final class Config {
             throw new IllegalArgumentException("no service jar at " + c.serviceJar + " (bench/run.sh builds it)");
         }
         return c;
+    }
+
+    /**
+     * The second service of an A/B run: its jar, JVM flags, database and name.
+     *
+     * @param datasourceUrl null: the first service's database (external) or its own embedded one
+     */
+    record Compare(Path jar, List<String> jvmFlags, String datasourceUrl, String label) {
+    }
+
+    private static Compare compare(java.util.function.Function<String, String> get, Config c) {
+        String jar = get.apply("compare-jar");
+        String opts = get.apply("compare-jvm-opts");
+        String url = get.apply("compare-datasource-url");
+        String label = get.apply("compare-label");
+        if (jar == null && opts == null) {
+            if (url != null || label != null) {
+                throw new IllegalArgumentException("--compare-datasource-url and --compare-label need --compare-jar "
+                        + "or --compare-jvm-opts");
+            }
+            return null;
+        }
+        List<String> notLoad = c.scenarios.stream().filter(s -> s.kind() != Scenario.Kind.LOAD).map(Scenario::name).toList();
+        if (!notLoad.isEmpty()) {
+            throw new IllegalArgumentException("an A/B run (--compare-*) measures happy and capacity only; also selected: "
+                    + String.join(", ", notLoad));
+        }
+        Path compareJar = jar == null ? c.serviceJar : Path.of(jar).toAbsolutePath().normalize();
+        if (!c.help && !Files.isRegularFile(compareJar)) {
+            throw new IllegalArgumentException("no jar at --compare-jar " + compareJar);
+        }
+        List<String> flags = opts == null ? c.jvmFlags
+                : opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
+        if (compareJar.equals(c.serviceJar) && flags.equals(c.jvmFlags)) {
+            throw new IllegalArgumentException("--compare-* names the same jar with the same flags: nothing to compare");
+        }
+        return new Compare(compareJar, flags, url == null || url.isBlank() ? null : url,
+                label == null || label.isBlank() ? "B" : label);
     }
 
     private static List<Scenario> scenarios(String text) {

@@ -58,6 +58,9 @@ final class Harness {
     boolean sanityFailed;
     /** Keep the temporary folder even after a completed run (e.g. the second instance's log after it failed). */
     boolean keepWorkFolder;
+    /** A/B runs (--compare-*): the second service, measured beside the first; null otherwise. */
+    ServiceProcess compareService;
+    String compareBase;
     /** refresh-sweep's second instance, while it runs (stopped on any exit). */
     volatile ServiceProcess secondService;
     volatile boolean underLoad;
@@ -110,6 +113,13 @@ final class Harness {
     /** Stops everything this run started; safe to call twice (also the shutdown hook). */
     void stopAll() {
         stopSecondService();
+        try {
+            if (compareService != null) {
+                compareService.stop();
+            }
+        } catch (Exception e) {
+            System.err.println("could not stop the second service: " + e.getMessage());
+        }
         try {
             if (service != null) {
                 service.stop();
@@ -187,13 +197,18 @@ final class Harness {
      * script's pace, not a load test). Every answer must be 200. Returns the seconds it took.
      */
     double putTokens(int from, int to, IntFunction<String> repId, IntFunction<String> body) throws Exception {
+        return putTokens(serviceBase, from, to, repId, body);
+    }
+
+    /** As above, to the service at {@code base} (an A/B run's second service). */
+    double putTokens(String base, int from, int to, IntFunction<String> repId, IntFunction<String> body) throws Exception {
         long t0 = System.nanoTime();
         Semaphore inFlight = new Semaphore(8);
         Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
         List<CompletableFuture<?>> pending = new ArrayList<>();
         String[] firstError = {null};
         for (int rep = from; rep < to; rep++) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(serviceBase + "/reps/" + repId.apply(rep) + "/dialpad-token"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/reps/" + repId.apply(rep) + "/dialpad-token"))
                     .header("X-API-Key", adminKey)
                     .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(30))

@@ -66,6 +66,14 @@ final class RunReport {
         m.put("service_launch", h.launch == null ? "(not started)" : h.launch.label());
         m.put("database", h.externalDatabase ? "external: " + maskUrl(h.config.env.get("SPRING_DATASOURCE_URL"))
                 : "embedded PostgreSQL (started by the service)");
+        if (h.config.compare != null) {
+            Config.Compare b = h.config.compare;
+            m.put("compare", b.label() + ": " + h.relative(b.jar()) + ", JVM flags "
+                    + (b.jvmFlags().isEmpty() ? "(the launch's own)" : String.join(" ", b.jvmFlags()))
+                    + ", database " + (b.datasourceUrl() != null ? "external: " + maskUrl(b.datasourceUrl())
+                    : h.externalDatabase ? "the first service's" : "its own embedded PostgreSQL")
+                    + "; resident memory figures are the first service's");
+        }
         m.put("db_pool_size", h.config.env.getOrDefault("DB_POOL_SIZE", "(default)"));
         m.put("dialpad_connect_timeout_ms", h.config.connectTimeoutMs);
         m.put("dialpad_response_timeout_ms", h.config.responseTimeoutMs);
