@@ -278,9 +278,11 @@ final class Harness {
         System.out.flush();
     }
 
+    /** A path for the report: relative to the project, or only its file name when outside it (no machine paths). */
     String relative(Path path) {
         Path abs = path.toAbsolutePath().normalize();
-        return abs.startsWith(config.projectDir) ? config.projectDir.relativize(abs).toString() : abs.toString();
+        return abs.startsWith(config.projectDir) ? config.projectDir.relativize(abs).toString()
+                : abs.getFileName() + " (outside the project)";
     }
 
     static int freePort() throws IOException {

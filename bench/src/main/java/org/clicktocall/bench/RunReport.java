@@ -145,7 +145,8 @@ final class RunReport {
 
     void printSummary(Results.Run run, Path[] files) {
         System.out.println();
-        System.out.println("== results: " + h.relative(files[0]) + " and " + h.relative(files[1]));
+        // The console names where the files are, wherever that is (the reports themselves hold no machine paths).
+        System.out.println("== results: " + files[0] + " and " + files[1]);
         for (Check c : run.checks()) {
             System.out.printf(Locale.ROOT, "  %-5s %-13s %-42s %14s   target %s %s %s%s%n",
                     c.result().toUpperCase(Locale.ROOT), c.scenario(), c.metric(),
