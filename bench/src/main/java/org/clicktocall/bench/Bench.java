@@ -83,9 +83,10 @@ public final class Bench {
             h.log("service ready in %s s (pid %d, RSS %s MiB), log: %s", Fmt.num(h.service.lastStartMillis / 1000.0),
                     h.service.pid(), Fmt.num(readyRss), h.service.log());
             Map<String, Object> tokenImport = importTokens(h.serviceBase);
-            if (h.compareService != null) {
+            if (config.compare != null) {
                 // Started after the first one's import: both idle while the other starts, one import each (an
                 // upsert when they share the database).
+                prepareCompareService(env);
                 h.compareService.start(Duration.ofSeconds(config.startTimeoutS));
                 h.log("second service (%s) ready in %s s (pid %d, RSS %s MiB), log: %s", config.compare.label(),
                         Fmt.num(h.compareService.lastStartMillis / 1000.0), h.compareService.pid(),
@@ -134,6 +135,10 @@ public final class Bench {
         } catch (Exception e) {
             if (h.service != null) {
                 System.err.println("---- last lines of the service log (" + h.service.log() + ") ----\n" + h.service.tail(30));
+            }
+            if (h.compareService != null) {
+                System.err.println("---- last lines of the second service's log (" + h.compareService.log() + ") ----\n"
+                        + h.compareService.tail(30));
             }
             throw e;
         } finally {
@@ -185,22 +190,25 @@ public final class Bench {
         h.launch = config.builtLaunch ? Launch.built(config.serviceJar) : Launch.fatJar(config.serviceJar);
         h.service = new ServiceProcess(h.launch, h.tmp.resolve("work"), dataDir, config.jvmFlags, env);
         h.serviceBase = "http://127.0.0.1:" + servicePort;
-        if (config.compare != null) {
-            // The second service: same keys and stub, its own port, data folder and log; its own database when
-            // one is given (or when both are embedded).
-            Map<String, String> second = new HashMap<>(env);
-            int comparePort = Harness.freePort();
-            second.put("SERVER_PORT", String.valueOf(comparePort));
-            second.put("APP_DATA_DIR", h.tmp.resolve("data-b").toString());
-            if (config.compare.datasourceUrl() != null) {
-                second.put("SPRING_DATASOURCE_URL", config.compare.datasourceUrl());
-            }
-            Launch launch = config.builtLaunch ? Launch.built(config.compare.jar()) : Launch.fatJar(config.compare.jar());
-            h.compareService = new ServiceProcess(launch, h.tmp.resolve("work-b"), h.tmp.resolve("data-b"),
-                    config.compare.jvmFlags(), second);
-            h.compareBase = "http://127.0.0.1:" + comparePort;
-        }
         return env;
+    }
+
+    /**
+     * The second service of an A/B run: same keys, stub and environment as the first; its own port (picked now, just
+     * before it starts), data folder and log; its own database when one is given (or when both are embedded).
+     */
+    private void prepareCompareService(Map<String, String> env) throws IOException {
+        Map<String, String> second = new HashMap<>(env);
+        int comparePort = Harness.freePort();
+        second.put("SERVER_PORT", String.valueOf(comparePort));
+        second.put("APP_DATA_DIR", h.tmp.resolve("data-b").toString());
+        if (config.compare.datasourceUrl() != null) {
+            second.put("SPRING_DATASOURCE_URL", config.compare.datasourceUrl());
+        }
+        Launch launch = config.builtLaunch ? Launch.built(config.compare.jar()) : Launch.fatJar(config.compare.jar());
+        h.compareService = new ServiceProcess(launch, h.tmp.resolve("work-b"), h.tmp.resolve("data-b"),
+                config.compare.jvmFlags(), second);
+        h.compareBase = "http://127.0.0.1:" + comparePort;
     }
 
     private Map<String, Object> importTokens(String base) throws Exception {

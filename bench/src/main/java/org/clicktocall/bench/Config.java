@@ -47,12 +47,14 @@ final class Config {
                                          the first and measured in the same run, against the same floor,
                                          in alternating order; happy and capacity only       [COMPARE_JAR]
               --compare-jvm-opts="FLAGS" A/B: the second service's extra JVM flags (default: --jvm-opts);
-                                         alone, compares two flag sets on one build          [COMPARE_JVM_OPTS]
+                                         alone, compares two flag sets on one build; an empty
+                                         variable counts as unset: --compare-jvm-opts= for none [COMPARE_JVM_OPTS]
               --compare-datasource-url=URL
                                          A/B: the second service's database (default: the first's when
                                          external; each has its own when embedded). Give one when the two
                                          builds' schemas differ                              [COMPARE_DATASOURCE_URL]
-              --compare-label=TEXT       A/B: the second service's name in the report (B)   [COMPARE_LABEL]
+              --compare-label=NAME       A/B: the second service's name in the report (B;
+                                         letters, digits, . _ -)                              [COMPARE_LABEL]
               --results-dir=PATH         where results go (bench/results)                    [RESULTS_DIR]
               --request-timeout=SECONDS  the load generator's per-request timeout (30)       [REQUEST_TIMEOUT]
               --probe-rate=PER_SEC       side-probe GETs per second in hang/down (20)        [PROBE_RATE]
@@ -222,6 +224,9 @@ final class Config {
     }
 
     private static Compare compare(java.util.function.Function<String, String> get, Config c) {
+        if (c.help) {
+            return null;
+        }
         String jar = get.apply("compare-jar");
         String opts = get.apply("compare-jvm-opts");
         String url = get.apply("compare-datasource-url");
@@ -247,8 +252,13 @@ final class Config {
         if (compareJar.equals(c.serviceJar) && flags.equals(c.jvmFlags)) {
             throw new IllegalArgumentException("--compare-* names the same jar with the same flags: nothing to compare");
         }
-        return new Compare(compareJar, flags, url == null || url.isBlank() ? null : url,
-                label == null || label.isBlank() ? "B" : label);
+        String name = label == null || label.isBlank() ? "B" : label.trim();
+        // The label names the second service's runs beside "floor" and "service" in the log and the report.
+        if (!name.matches("[A-Za-z0-9._-]{1,40}") || name.equals("floor") || name.equals("service")) {
+            throw new IllegalArgumentException("--compare-label must be 1-40 letters, digits, '.', '_' or '-', and not "
+                    + "floor or service: " + name);
+        }
+        return new Compare(compareJar, flags, url == null || url.isBlank() ? null : url, name);
     }
 
     private static List<Scenario> scenarios(String text) {

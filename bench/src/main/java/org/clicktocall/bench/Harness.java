@@ -59,7 +59,7 @@ final class Harness {
     /** Keep the temporary folder even after a completed run (e.g. the second instance's log after it failed). */
     boolean keepWorkFolder;
     /** A/B runs (--compare-*): the second service, measured beside the first; null otherwise. */
-    ServiceProcess compareService;
+    volatile ServiceProcess compareService;
     String compareBase;
     /** refresh-sweep's second instance, while it runs (stopped on any exit). */
     volatile ServiceProcess secondService;

@@ -34,10 +34,10 @@ final class LoadScenario {
         int clients = capacity ? c.capacityClients : c.clients;
         Duration warmup = Harness.seconds(c.warmupS);
         Duration duration = Harness.seconds(c.durationS);
-        Target floorTarget = new Target("floor", h.stub.baseUrl(), h.service.pid(), false);
-        Target first = new Target("service", h.serviceBase, h.service.pid(), true);
+        Target floorTarget = new Target("floor", true, h.stub.baseUrl(), h.service.pid(), false);
+        Target first = new Target("service", false, h.serviceBase, h.service.pid(), true);
         Target second = h.compareService == null ? null
-                : new Target(c.compare.label(), h.compareBase, h.compareService.pid(), false);
+                : new Target(c.compare.label(), false, h.compareBase, h.compareService.pid(), false);
         h.log("%s: wrk, closed loop, %d connections, stub %d ms; warm-up %s s each for the floor and the service%s, "
                         + "then %d × (%s s floor + %s s service%s)", scenario.name(), clients, c.stubLatencyMs,
                 Fmt.num(c.warmupS), second == null ? "" : " and " + second.name, c.repeats, Fmt.num(c.durationS),
@@ -152,10 +152,7 @@ final class LoadScenario {
     }
 
     /** Where one wrk run goes: the stub (the floor) or a service; {@code pid}: the service whose CPU is read. */
-    private record Target(String name, String baseUrl, long pid, boolean sampledForMemory) {
-        boolean floor() {
-            return name.equals("floor");
-        }
+    private record Target(String name, boolean floor, String baseUrl, long pid, boolean sampledForMemory) {
     }
 
     /** One measured run and the CPU every party spent in it. */

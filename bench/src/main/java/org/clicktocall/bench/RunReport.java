@@ -60,19 +60,16 @@ final class RunReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("service_jar", h.relative(h.config.serviceJar));
         m.put("service_commit", h.config.env.getOrDefault("BENCH_GIT_REV", "unknown"));
-        m.put("service_jvm_flags", h.config.jvmFlags.isEmpty()
-                ? (h.config.builtLaunch ? "(the launch script's own)" : "(none: JVM defaults)")
-                : String.join(" ", h.config.jvmFlags) + (h.config.builtLaunch ? " (after the launch script's own)" : ""));
+        m.put("service_jvm_flags", jvmFlags(h.config.jvmFlags));
         m.put("service_launch", h.launch == null ? "(not started)" : h.launch.label());
         m.put("database", h.externalDatabase ? "external: " + maskUrl(h.config.env.get("SPRING_DATASOURCE_URL"))
                 : "embedded PostgreSQL (started by the service)");
         if (h.config.compare != null) {
             Config.Compare b = h.config.compare;
-            m.put("compare", b.label() + ": " + h.relative(b.jar()) + ", JVM flags "
-                    + (b.jvmFlags().isEmpty() ? "(the launch's own)" : String.join(" ", b.jvmFlags()))
-                    + ", database " + (b.datasourceUrl() != null ? "external: " + maskUrl(b.datasourceUrl())
-                    : h.externalDatabase ? "the first service's" : "its own embedded PostgreSQL")
-                    + "; resident memory figures are the first service's");
+            m.put("compare", b.label() + ": " + h.relative(b.jar()) + " (commit " + commitOf(b.jar()) + "), JVM flags "
+                    + jvmFlags(b.jvmFlags()) + ", database " + (b.datasourceUrl() != null
+                    ? "external: " + maskUrl(b.datasourceUrl()) : h.externalDatabase ? "the first service's"
+                    : "its own embedded PostgreSQL") + "; resident memory figures are the first service's");
         }
         m.put("db_pool_size", h.config.env.getOrDefault("DB_POOL_SIZE", "(default)"));
         m.put("dialpad_connect_timeout_ms", h.config.connectTimeoutMs);
@@ -81,6 +78,55 @@ final class RunReport {
                 + (h.serviceEnv.containsKey("TOKENS_REFRESH_CRON") ? ", TOKENS_REFRESH_CRON=" + h.serviceEnv.get("TOKENS_REFRESH_CRON")
                 + ", TOKEN_REFRESH_WINDOW_SECONDS=" + h.serviceEnv.get("TOKEN_REFRESH_WINDOW_SECONDS") : ""));
         return m;
+    }
+
+    private String jvmFlags(List<String> flags) {
+        return flags.isEmpty() ? (h.config.builtLaunch ? "(the launch script's own)" : "(none: JVM defaults)")
+                : String.join(" ", flags) + (h.config.builtLaunch ? " (after the launch script's own)" : "");
+    }
+
+    /**
+     * The commit of the checkout a jar was built in ({@code <checkout>/target/<jar>}), marked when that checkout has
+     * uncommitted changes; "unknown" outside a git checkout. Read-only git commands, bounded in time.
+     */
+    static String commitOf(Path jar) {
+        Path checkout = jar.toAbsolutePath().getParent().getParent();
+        String rev = git(checkout, "rev-parse", "--short", "HEAD");
+        if (rev == null || rev.isBlank()) {
+            return "unknown";
+        }
+        String status = git(checkout, "status", "--porcelain", "--untracked-files=normal");
+        return rev.trim() + (status != null && !status.isBlank() ? " with uncommitted changes" : "");
+    }
+
+    private static String git(Path dir, String... args) {
+        Path out = null;
+        try {
+            // Output to a file, so a slow or chatty git cannot block this thread past the time limit.
+            out = Files.createTempFile("bench-git-", ".txt");
+            List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 ? Files.readString(out) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // a temporary file
+                }
+            }
+        }
     }
 
     Map<String, Object> settings() {

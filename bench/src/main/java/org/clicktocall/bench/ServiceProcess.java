@@ -194,7 +194,7 @@ final class ServiceProcess implements AutoCloseable {
             long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
             Path cmdline = Path.of("/proc", String.valueOf(pid), "cmdline");
             if (!Files.exists(cmdline)
-                    || !new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(dataDir.toString())) {
+                    || !new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(dataDir.resolve("postgres").toString())) {
                 return;
             }
             ProcessHandle.of(pid).ifPresent(handle -> {
