@@ -52,10 +52,6 @@ if [ ! -f "$BENCH_JAR" ] || [ -n "$(find "$BENCH_DIR/src" "$BENCH_DIR/pom.xml" -
   mvn_locked -B -q -f "$BENCH_DIR/pom.xml" package -DskipTests
 fi
 
-# The commit measured, for the report (read-only git command; absent outside a git checkout).
-BENCH_GIT_REV="$(git -C "$PROJECT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-export BENCH_GIT_REV
-
 # The harness JVM (stub + load generator). Its own flags: BENCH_JVM_OPTS; the service's: SERVICE_JVM_OPTS.
 # shellcheck disable=SC2086
 exec java ${BENCH_JVM_OPTS:--Xms512m -Xmx1g} -jar "$BENCH_JAR" \

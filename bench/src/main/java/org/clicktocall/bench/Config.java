@@ -244,7 +244,7 @@ final class Config {
                     + String.join(", ", notLoad));
         }
         Path compareJar = jar == null ? c.serviceJar : Path.of(jar).toAbsolutePath().normalize();
-        if (!c.help && !Files.isRegularFile(compareJar)) {
+        if (!Files.isRegularFile(compareJar)) {
             throw new IllegalArgumentException("no jar at --compare-jar " + compareJar);
         }
         List<String> flags = opts == null ? c.jvmFlags

@@ -67,31 +67,31 @@ final class LoadScenario {
                 log(scenario, r, second, b.last(), f);
                 h.log("%s #%d  %s ÷ service: clicks/s ×%s, service CPU per click %s ms vs %s ms (%s first)",
                         scenario.name(), r, second.name,
-                        Fmt.num(b.last().run.stats().throughputPerSec() / a.last().run.stats().throughputPerSec()),
-                        Fmt.num(b.last().perClickMs()), Fmt.num(a.last().perClickMs()), order.get(0).name);
+                        ratio(b.last().run.stats(), a.last().run.stats()), Fmt.num(b.last().perClickMs()),
+                        Fmt.num(a.last().perClickMs()), order.get(0).name);
             }
             h.log("%s #%d  floor run: generator (wrk) %s ms CPU per request, stub %s ms", scenario.name(), r,
                     Fmt.num(f.cpu.perAnswerMs(f.cpu.generator())), Fmt.num(f.cpu.stubPerRequestMs()));
         }
 
         List<ScenarioResult> results = new ArrayList<>();
-        results.add(result(scenario, scenario.name(), scenario.description(), capacity, clients, a, floor, null));
+        results.add(result(scenario.name(), scenario.description(), capacity, clients, a, floor, null));
         if (second != null) {
             List<String> perRepeat = new ArrayList<>();
             for (int i = 0; i < b.runs.size(); i++) {
                 perRepeat.add(String.format(java.util.Locale.ROOT, "#%d ×%s (%s vs %s ms CPU per click)", i + 1,
-                        Fmt.num(b.runs.get(i).run.stats().throughputPerSec() / a.runs.get(i).run.stats().throughputPerSec()),
+                        ratio(b.runs.get(i).run.stats(), a.runs.get(i).run.stats()),
                         Fmt.num(b.runs.get(i).perClickMs()), Fmt.num(a.runs.get(i).perClickMs())));
             }
             String vsFirst = second.name + "'s clicks/s ÷ the first service's, repeat by repeat: " + String.join(", ", perRepeat);
-            results.add(result(scenario, scenario.name() + " (" + second.name + ")", scenario.description()
+            results.add(result(scenario.name() + " (" + second.name + ")", scenario.description()
                     + " Second service of an A/B run (" + second.name + "): the same floor runs; the two services took "
                     + "turns going first.", capacity, clients, b, floor, vsFirst));
         }
         return results;
     }
 
-    private ScenarioResult result(Scenario scenario, String name, String description, boolean capacity, int clients,
+    private ScenarioResult result(String name, String description, boolean capacity, int clients,
                                   Side side, Side floorSide, String extraNote) {
         Config c = h.config;
         List<Stats> serviceRuns = side.stats();
@@ -206,7 +206,8 @@ final class LoadScenario {
         return run;
     }
 
-    private static String ratio(Stats service, Stats floor) {
-        return floor.throughputPerSec() > 0 ? Fmt.num(service.throughputPerSec() / floor.throughputPerSec()) : "–";
+    /** {@code service}'s clicks/s ÷ {@code base}'s (the floor's, or the first service's in an A/B run). */
+    private static String ratio(Stats service, Stats base) {
+        return base.throughputPerSec() > 0 ? Fmt.num(service.throughputPerSec() / base.throughputPerSec()) : "–";
     }
 }

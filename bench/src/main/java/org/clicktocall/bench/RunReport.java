@@ -59,7 +59,7 @@ final class RunReport {
     Map<String, Object> serviceInfo() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("service_jar", h.relative(h.config.serviceJar));
-        m.put("service_commit", h.config.env.getOrDefault("BENCH_GIT_REV", "unknown"));
+        m.put("service_commit", commitOf(h.config.serviceJar));
         m.put("service_jvm_flags", jvmFlags(h.config.jvmFlags));
         m.put("service_launch", h.launch == null ? "(not started)" : h.launch.label());
         m.put("database", h.externalDatabase ? "external: " + maskUrl(h.config.env.get("SPRING_DATASOURCE_URL"))
