@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,17 +39,27 @@ class PackagedJarIT {
     /**
      * README's production launch is the one command the build produced: target/app/click-to-call. With
      * {@code -Xshare:on} the JVM refuses to start unless it maps the class-data archive the build recorded, so a
-     * build that shipped a stale or missing archive fails here rather than silently starting slower.
+     * build that shipped a stale or missing archive fails here rather than silently starting slower. The archive
+     * must cover the whole start, not only Spring's context refresh: the classes that load Camel's routes and start
+     * Tomcat's connector come from it too, not from the jars.
      */
     @Test
     void theBuiltProductionLaunchStartsWithItsClassDataArchiveAndTakesACall() throws Exception {
         Path launch = Path.of(System.getProperty("app.launch")).toAbsolutePath();
         assertThat(launch).isExecutable();
         assertThat(launch.resolveSibling("app.jsa")).exists();
+        Path classLog = workingDirectory.resolve("classes.log");
         ProcessBuilder builder = new ProcessBuilder(launch.toString());
-        builder.environment().put("JAVA_OPTS", "-Xshare:on");
+        builder.environment().put("JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:file=" + classLog);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         startAndTakeACall(builder);
+
+        List<String> loaded = Files.readAllLines(classLog);
+        for (String started : List.of("org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader",
+                "org.apache.tomcat.util.net.NioEndpoint$Poller")) {
+            assertThat(loaded).as("where %s was loaded from", started)
+                    .anyMatch(line -> line.contains(" " + started + " source: shared objects file"));
+        }
     }
 
     private void startAndTakeACall(ProcessBuilder builder) throws Exception {
