@@ -22,6 +22,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.quartz.SchedulerFactoryBeanCustomizer;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -44,6 +45,8 @@ public class DatabaseMigrations {
     private final ObjectProvider<CamelContext> camel;
     private final String scheduleRoutes;
     private volatile boolean migrated;
+    private final Object startOrClose = new Object();
+    private boolean closing;   // guarded by startOrClose
 
     public DatabaseMigrations(@Qualifier("jobsDataSource") DataSource dataSource, ObjectProvider<Scheduler> scheduler, ObjectProvider<CamelContext> camel,
                               @Value("${" + RoutesLocation.SCHEDULES + "}") String scheduleRoutes) {
@@ -93,7 +96,29 @@ public class DatabaseMigrations {
         }
     }
 
+    /**
+     * A stop that arrives while the service is still starting (a deploy rolled back, a probe that gave up) must not
+     * be followed by the schedules starting: their jobs would fire while Camel's context is already stopping, and
+     * fail. Closing waits for a start in progress, whose scheduler then stops with the context as usual.
+     */
+    @EventListener(ContextClosedEvent.class)
+    public void noSchedulesOnceClosing() {
+        synchronized (startOrClose) {
+            closing = true;
+        }
+    }
+
     private void startSchedules() {
+        synchronized (startOrClose) {
+            if (closing) {
+                LOG.info("Stopping: the clustered schedules are not started");
+                return;
+            }
+            startSchedulesNow();
+        }
+    }
+
+    private void startSchedulesNow() {
         try {
             Scheduler quartz = scheduler.getIfAvailable();
             if (quartz != null && !quartz.isStarted()) {
