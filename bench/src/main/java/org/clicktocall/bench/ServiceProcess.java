@@ -69,8 +69,9 @@ final class ServiceProcess implements AutoCloseable {
         long t0 = System.nanoTime();
         process = builder.start();
         long deadline = t0 + timeout.toNanos();
+        LogFollower follower = new LogFollower(logOffset);
         String line;
-        while ((line = findLine(logOffset)) == null) {
+        while ((line = follower.findLine()) == null) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The service exited with code " + process.exitValue()
                         + " before it was ready; last lines of " + log + ":\n" + tail(40));
@@ -90,24 +91,42 @@ final class ServiceProcess implements AutoCloseable {
         return starts;
     }
 
-    /** The ready line, if it has appeared after {@code offset}. */
-    private String findLine(long offset) throws IOException {
-        if (!Files.exists(log)) {
-            return null;
+    /**
+     * Finds the ready line in the log as it grows, reading each byte once: the poll runs every 20 ms on the cores
+     * the starting service needs, so it must not re-read the whole log each time.
+     */
+    private final class LogFollower {
+        private long position;
+        private String partial = "";
+
+        LogFollower(long offset) {
+            this.position = offset;
         }
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            if (file.length() <= offset) {
+
+        /** The ready line, if it has appeared since the last call. */
+        String findLine() throws IOException {
+            if (!Files.exists(log)) {
                 return null;
             }
-            file.seek(offset);
-            byte[] bytes = new byte[(int) Math.min(file.length() - offset, 16 * 1024 * 1024)];
-            file.readFully(bytes);
-            for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-                if (line.contains(READY_LINE)) {
-                    return line;
+            try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+                long length = file.length();
+                if (length <= position) {
+                    return null;
                 }
+                file.seek(position);
+                byte[] bytes = new byte[(int) Math.min(length - position, 1024 * 1024)];
+                file.readFully(bytes);
+                position += bytes.length;
+                String text = partial + new String(bytes, StandardCharsets.UTF_8);
+                int lastNewline = text.lastIndexOf('\n');
+                partial = text.substring(lastNewline + 1);   // an unfinished line waits for the rest
+                for (String line : text.substring(0, lastNewline + 1).split("\n")) {
+                    if (line.contains(READY_LINE)) {
+                        return line;
+                    }
+                }
+                return null;
             }
-            return null;
         }
     }
 
