@@ -27,8 +27,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies the Flyway migrations, then starts the clustered Quartz scheduler and adds the schedule routes
- * ({@code routes/schedules/}). When the database is reachable at start (the usual case, and always for the
+ * Applies the Flyway migrations, then adds the schedule routes ({@code routes/schedules/}) and starts the clustered
+ * Quartz scheduler. When the database is reachable at start (the usual case, and always for the
  * embedded one) the schema is migrated before the service takes requests. When it is not, the service starts
  * anyway: liveness is UP, readiness DOWN, clicks get 503 with the tel: link, and this bean keeps trying in the
  * background and brings the schema and the schedules up as soon as the database is back. (The schedule routes
@@ -120,10 +120,6 @@ public class DatabaseMigrations {
 
     private void startSchedulesNow() {
         try {
-            Scheduler quartz = scheduler.getIfAvailable();
-            if (quartz != null && !quartz.isStarted()) {
-                quartz.start();
-            }
             CamelContext context = camel.getObject();   // looked up late: the Camel context is not needed to migrate
             Collection<Resource> routes = PluginHelper.getPackageScanResourceResolver(context).findResources(scheduleRoutes);
             Set<String> before = context.getRoutes().stream().map(Route::getRouteId).collect(Collectors.toSet());
@@ -134,6 +130,13 @@ public class DatabaseMigrations {
                         && !context.getRouteController().getRouteStatus(route.getRouteId()).isStarted()) {
                     context.getRouteController().startRoute(route.getRouteId());
                 }
+            }
+            // Only now: a schedule that came due while no instance ran fires as soon as the scheduler starts, and
+            // its job finds Camel only once the routes above have started camel-quartz (before, the run was lost
+            // with "No CamelContext could be found").
+            Scheduler quartz = scheduler.getIfAvailable();
+            if (quartz != null && !quartz.isStarted()) {
+                quartz.start();
             }
             LOG.info("Database schema in place; {} schedule file(s) added from {}", routes.size(), scheduleRoutes);
         } catch (Exception e) {

@@ -1,0 +1,135 @@
+package org.clicktocall.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.clicktocall.support.ServiceTest;
+import org.junit.jupiter.api.Test;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.Scheduler;
+import org.quartz.listeners.JobListenerSupport;
+import org.quartz.listeners.SchedulerListenerSupport;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.scheduling.quartz.SchedulerFactoryBean;
+
+/**
+ * A restart after every instance was down past a schedule's fire time (a deploy, a host reboot): Quartz fires the
+ * missed run as soon as its scheduler starts. That run must reach its route, not fail with "No CamelContext could
+ * be found" because the scheduler started before the schedule routes had started camel-quartz. Two instances in
+ * turn, each with its own clustered scheduler on the test database (the same scheduler name, so the second finds
+ * the first one's trigger), run the real {@link DatabaseMigrations} with a schedule of their own.
+ */
+class RestartAfterMissedScheduleTest extends ServiceTest {
+
+    private static final String SCHEDULES = "classpath:restart-schedules/*.yaml";
+
+    @Autowired
+    @Qualifier("jobsDataSource")
+    DataSource jobs;
+
+    private final String schedulerName = "restart-" + UUID.randomUUID();
+
+    @Test
+    void aScheduleThatCameDueWhileNoInstanceRanRunsOnceTheServiceStarts() throws Exception {
+        // The instance before: its schedule route writes the trigger to the job store, then it stops.
+        SchedulerFactoryBean before = scheduler();
+        CamelContext previous = camel(before.getScheduler());
+        PluginHelper.getRoutesLoader(previous).loadRoutes(
+                PluginHelper.getPackageScanResourceResolver(previous).findResources(SCHEDULES));
+        previous.stop();
+        before.destroy();
+        Thread.sleep(2_500);   // the schedule (every 2 s) comes due while no instance runs
+
+        // The restart.
+        SchedulerFactoryBean after = scheduler();
+        Scheduler quartz = after.getScheduler();
+        CamelContext camel = camel(quartz);
+        List<String> routeWhenSchedulerStarted = new CopyOnWriteArrayList<>();
+        List<JobExecutionException> failedRuns = new CopyOnWriteArrayList<>();
+        List<String> runs = new CopyOnWriteArrayList<>();
+        quartz.getListenerManager().addSchedulerListener(new SchedulerListenerSupport() {
+            @Override
+            public void schedulerStarted() {
+                ServiceStatus status = camel.getRouteController().getRouteStatus("restart-tick");
+                routeWhenSchedulerStarted.add(String.valueOf(status));
+            }
+        });
+        quartz.getListenerManager().addJobListener(new JobListenerSupport() {
+            @Override
+            public String getName() {
+                return "runs";
+            }
+
+            @Override
+            public void jobWasExecuted(JobExecutionContext context, JobExecutionException failure) {
+                runs.add(context.getJobDetail().getKey().toString());
+                if (failure != null) {
+                    failedRuns.add(failure);
+                }
+            }
+        });
+        try {
+            new DatabaseMigrations(jobs, provider(Scheduler.class, quartz), provider(CamelContext.class, camel), SCHEDULES)
+                    .startSchedulesNowOrWhenTheDatabaseIsBack();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !runs.isEmpty());
+            assertThat(routeWhenSchedulerStarted).as("the schedule route when the scheduler started")
+                    .containsExactly("Started");
+            assertThat(failedRuns).as("runs that failed").isEmpty();
+        } finally {
+            camel.stop();
+            quartz.clear();   // this test's job and trigger out of the shared job store
+            after.destroy();
+        }
+    }
+
+    /** A clustered scheduler on the test database, not started: as the service's, under this test's own name. */
+    private SchedulerFactoryBean scheduler() throws Exception {
+        Properties settings = new Properties();
+        settings.setProperty("org.quartz.jobStore.isClustered", "true");
+        settings.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        settings.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        settings.setProperty("org.quartz.threadPool.threadCount", "1");
+        SchedulerFactoryBean factory = new SchedulerFactoryBean();
+        factory.setSchedulerName(schedulerName);
+        factory.setDataSource(jobs);
+        factory.setQuartzProperties(settings);
+        factory.setAutoStartup(false);
+        factory.afterPropertiesSet();
+        return factory;
+    }
+
+    /** A Camel context whose camel-quartz uses the given scheduler and leaves starting it to the service. */
+    private static CamelContext camel(Scheduler scheduler) {
+        CamelContext camel = new DefaultCamelContext();
+        camel.getCamelContextExtension().setName("restart-test");
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setScheduler(scheduler);
+        quartz.setAutoStartScheduler(false);
+        camel.addComponent("quartz", quartz);
+        camel.start();
+        return camel;
+    }
+
+    private static <T> ObjectProvider<T> provider(Class<T> type, T bean) {
+        return new StaticListableBeanFactory(Map.of(type.getSimpleName(), bean)).getBeanProvider(type);
+    }
+}
