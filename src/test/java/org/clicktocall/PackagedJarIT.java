@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +63,45 @@ class PackagedJarIT {
         }
     }
 
-    private void startAndTakeACall(ProcessBuilder builder) throws Exception {
+    /**
+     * Operations copy the folder to the host: another path, new file times. The JVM ignores an archive recorded with
+     * other jars (and would start about twice as slowly), so the first start there records one as it stops, and
+     * the next start uses it.
+     */
+    @Test
+    void aCopyOfTheFolderElsewhereRecordsItsOwnArchiveOnItsFirstStartAndUsesItFromTheNext() throws Exception {
+        Path built = Path.of(System.getProperty("app.launch")).toAbsolutePath().getParent();
+        Path copy = workingDirectory.resolve("copied-app");
+        try (Stream<Path> files = Files.walk(built)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.copy(file, copy.resolve(built.relativize(file).toString()));   // new file times
+            }
+        }
+        Path launch = copy.resolve("click-to-call");
+        assertThat(launch.toFile().setExecutable(true)).isTrue();
+
+        ProcessBuilder first = new ProcessBuilder(launch.toString());
+        first.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        first.environment().remove("JAVA_OPTS");
+        String firstLog = startAndTakeACall(first);   // stopped with SIGTERM: it writes its archive as it exits
+        assertThat(firstLog).contains("this start records one as it stops");
+        assertThat(archives(copy)).singleElement().asString().startsWith("app.jsa.recorded-");
+
+        ProcessBuilder second = new ProcessBuilder(launch.toString());
+        second.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        second.environment().put("JAVA_OPTS", "-Xshare:on");   // refuses to start unless it maps an archive
+        startAndTakeACall(second);
+        assertThat(archives(copy)).containsExactly("app.jsa");
+    }
+
+    private static List<String> archives(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("app.jsa"))
+                    .filter(n -> !n.endsWith(".stamp")).sorted().toList();
+        }
+    }
+
+    private String startAndTakeACall(ProcessBuilder builder) throws Exception {
         int port = freePort();
         Path log = workingDirectory.resolve("service.log");
         builder.directory(workingDirectory.toFile())
@@ -98,6 +137,7 @@ class PackagedJarIT {
                 process.destroyForcibly();
             }
         }
+        return Files.readString(log);
     }
 
     private static void waitForStart(Process process, Path log) throws Exception {
