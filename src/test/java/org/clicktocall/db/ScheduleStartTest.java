@@ -31,22 +31,27 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.scheduling.quartz.SchedulerFactoryBean;
 
 /**
- * A restart after every instance was down past a schedule's fire time (a deploy, a host reboot): Quartz fires the
- * missed run as soon as its scheduler starts. That run must reach its route, not fail with "No CamelContext could
- * be found" because the scheduler started before the schedule routes had started camel-quartz. Two instances in
- * turn, each with its own clustered scheduler on the test database (the same scheduler name, so the second finds
- * the first one's trigger), run the real {@link DatabaseMigrations} with a schedule of their own.
+ * How the clustered schedules start, with the real {@link DatabaseMigrations} on the test database: each test runs
+ * instances of its own, each with a clustered scheduler (under this test's scheduler name, so a later instance finds
+ * an earlier one's trigger) and a Camel context whose camel-quartz uses it, with a schedule of its own that fires
+ * every 2 s ({@code test-schedules/tick.yaml}).
  */
-class RestartAfterMissedScheduleTest extends ServiceTest {
+class ScheduleStartTest extends ServiceTest {
 
-    private static final String SCHEDULES = "classpath:restart-schedules/*.yaml";
+    private static final String SCHEDULES = "classpath:test-schedules/*.yaml";
+    private static final String ROUTE = "test-tick";
 
     @Autowired
     @Qualifier("jobsDataSource")
     DataSource jobs;
 
-    private final String schedulerName = "restart-" + UUID.randomUUID();
+    private final String schedulerName = "schedule-start-" + UUID.randomUUID();
 
+    /**
+     * A restart after every instance was down past a schedule's fire time (a deploy, a host reboot): Quartz fires the
+     * missed run as soon as its scheduler starts. That run must reach its route, not fail with "No CamelContext could
+     * be found" because the scheduler started before the schedule routes had started camel-quartz.
+     */
     @Test
     void aScheduleThatCameDueWhileNoInstanceRanRunsOnceTheServiceStarts() throws Exception {
         // The instance before: its schedule route writes the trigger to the job store, then it stops.
@@ -68,7 +73,7 @@ class RestartAfterMissedScheduleTest extends ServiceTest {
         quartz.getListenerManager().addSchedulerListener(new SchedulerListenerSupport() {
             @Override
             public void schedulerStarted() {
-                ServiceStatus status = camel.getRouteController().getRouteStatus("restart-tick");
+                ServiceStatus status = camel.getRouteController().getRouteStatus(ROUTE);
                 routeWhenSchedulerStarted.add(String.valueOf(status));
             }
         });
@@ -87,8 +92,7 @@ class RestartAfterMissedScheduleTest extends ServiceTest {
             }
         });
         try {
-            new DatabaseMigrations(jobs, provider(Scheduler.class, quartz), provider(CamelContext.class, camel), SCHEDULES)
-                    .startSchedulesNowOrWhenTheDatabaseIsBack();
+            migrations(quartz, camel).startSchedulesNowOrWhenTheDatabaseIsBack();
 
             await().atMost(Duration.ofSeconds(10)).until(() -> !runs.isEmpty());
             assertThat(routeWhenSchedulerStarted).as("the schedule route when the scheduler started")
@@ -99,6 +103,36 @@ class RestartAfterMissedScheduleTest extends ServiceTest {
             quartz.clear();   // this test's job and trigger out of the shared job store
             after.destroy();
         }
+    }
+
+    /**
+     * A stop that arrives while the service is still starting (a deploy rolled back, a probe that gave up): the
+     * context closes before the ready event that starts the schedules. They must not start after it: their jobs would
+     * fire while Camel's context is already stopping, and fail.
+     */
+    @Test
+    void aServiceStoppedBeforeItWasReadyDoesNotStartItsSchedules() throws Exception {
+        SchedulerFactoryBean factory = scheduler();
+        Scheduler quartz = factory.getScheduler();
+        CamelContext camel = camel(quartz);
+        try {
+            DatabaseMigrations migrations = migrations(quartz, camel);
+
+            migrations.noSchedulesOnceClosing();                  // the stop arrives first...
+            migrations.startSchedulesNowOrWhenTheDatabaseIsBack(); // ...then the ready event
+
+            assertThat(quartz.isStarted()).as("scheduler started after the stop").isFalse();
+            assertThat(camel.getRouteController().getRouteStatus(ROUTE)).as("schedule route after the stop").isNull();
+        } finally {
+            camel.stop();
+            quartz.clear();
+            factory.destroy();
+        }
+    }
+
+    private DatabaseMigrations migrations(Scheduler quartz, CamelContext camel) {
+        return new DatabaseMigrations(jobs, provider(Scheduler.class, quartz), provider(CamelContext.class, camel),
+                SCHEDULES);
     }
 
     /** A clustered scheduler on the test database, not started: as the service's, under this test's own name. */
@@ -120,7 +154,7 @@ class RestartAfterMissedScheduleTest extends ServiceTest {
     /** A Camel context whose camel-quartz uses the given scheduler and leaves starting it to the service. */
     private static CamelContext camel(Scheduler scheduler) {
         CamelContext camel = new DefaultCamelContext();
-        camel.getCamelContextExtension().setName("restart-test");
+        camel.getCamelContextExtension().setName("schedule-start-test");
         QuartzComponent quartz = new QuartzComponent();
         quartz.setScheduler(scheduler);
         quartz.setAutoStartScheduler(false);
