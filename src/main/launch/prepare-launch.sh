@@ -38,34 +38,49 @@ if "$java" -XX:TrimNativeHeapInterval=5000 -version > /dev/null 2>&1; then
 fi
 chmod 755 "$app/click-to-call"
 # The archive holds the classes loaded until the JVM exits, so the recording start runs until it is ready (Tomcat
-# started, Camel's routes loaded and started) and is then stopped. Stopping it at Spring's context refresh instead
-# left ~2,200 classes (all of route loading) to be read from the jars on every start: 0.1-0.3 s more to ready.
-failed() {
-  echo "prepare-launch: the start that records the class-data archive $1; last lines of $scratch/record-archive.log:" >&2
-  tail -n 40 "$scratch/record-archive.log" >&2
-  exit 1
-}
+# started, Camel's routes loaded and started, the schedules added) and is then stopped. Stopping it at Spring's
+# context refresh instead left ~2,200 classes (all of route loading) to be read from the jars on every start.
 (cd "$scratch" && exec env -u SPRING_DATASOURCE_URL -u SPRING_DATASOURCE_USERNAME -u SPRING_DATASOURCE_PASSWORD \
     -u SPRING_PROFILES_ACTIVE -u JAVA_OPTS APP_DATA_DIR="$scratch/data" SERVER_PORT=0 \
     "$app/click-to-call" --record-archive > "$scratch/record-archive.log" 2>&1) &
 recorder=$!
-trap 'kill -KILL "$recorder" 2>/dev/null || true' EXIT INT TERM
-# Running, as opposed to gone or exited and not yet reaped (sh reaps a background child only at `wait`).
-alive() {
-  case "$(ps -o stat= -p "$recorder" 2>/dev/null)" in ''|Z*) return 1 ;; *) return 0 ;; esac
+# When a process started (/proc/<pid>/stat, field 22): the recorder is the process with its pid and this start time,
+# not another that reuses its pid once it is gone (sh may reap it during any wait, e.g. a sleep).
+started() {
+  sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d ' ' -f 20
 }
+recorder_started=$(started "$recorder")
+alive() {
+  if [ -z "$recorder_started" ]; then kill -0 "$recorder" 2> /dev/null; return; fi   # no /proc
+  state=$(sed 's/.*) //' "/proc/$recorder/stat" 2> /dev/null | cut -d ' ' -f 1)
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$(started "$recorder")" = "$recorder_started" ]
+}
+# Stops the recorder (SIGTERM first: its JVM then stops the embedded PostgreSQL) and the scratch database.
+stop_recorder() {
+  if alive; then kill -TERM "$recorder" 2> /dev/null || true; fi
+  waited=0
+  while alive && [ $waited -lt "$1" ]; do sleep 0.2; waited=$((waited + 1)); done
+  if alive; then kill -KILL "$recorder" 2> /dev/null || true; fi
+  wait "$recorder" 2> /dev/null || true   # a JVM stopped by SIGTERM exits with 143
+  stop_scratch_db
+}
+failed() {
+  trap - EXIT INT TERM
+  stop_recorder 50
+  echo "prepare-launch: the start that records the class-data archive $1; last lines of $scratch/record-archive.log:" >&2
+  tail -n 40 "$scratch/record-archive.log" >&2
+  exit 1
+}
+trap 'failed "was interrupted"' INT TERM
+trap 'stop_recorder 50' EXIT
 waited=0
-until grep -q 'Started ClickToCallApplication' "$scratch/record-archive.log" 2>/dev/null; do
+# DatabaseMigrations logs this once the schedules are in place, after the ready line: the last step of the start.
+until grep -q 'Database schema in place' "$scratch/record-archive.log" 2> /dev/null; do
   alive || failed "exited before it was ready"
   [ $waited -lt 1500 ] || failed "was not ready within 300 s"
   sleep 0.2; waited=$((waited + 1))
 done
-kill -TERM "$recorder"
-waited=0
-while alive && [ $waited -lt 300 ]; do sleep 0.2; waited=$((waited + 1)); done
-alive && kill -KILL "$recorder"   # no archive then: reported below
-wait "$recorder" || true          # a JVM stopped by SIGTERM exits with 143
 trap - EXIT INT TERM
-stop_scratch_db
+stop_recorder 300   # the JVM writes the archive as it exits; killed after 60 s, it writes none (reported below)
 test -f "$app/app.jsa" || { echo "prepare-launch: no class-data archive was written (see $scratch/record-archive.log)" >&2; exit 1; }
 echo "prepare-launch: $app/click-to-call ready ($(du -sh "$app" | cut -f1), class-data archive $(du -h "$app/app.jsa" | cut -f1))"

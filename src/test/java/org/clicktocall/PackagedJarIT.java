@@ -132,8 +132,8 @@ class PackagedJarIT {
             assertThat(workingDirectory.resolve("data/postgres/PG_VERSION")).exists();
             assertThat(workingDirectory.resolve("data/admin-api-key")).exists();
         } finally {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroy();   // SIGTERM; a start that records an archive writes it on the way out
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }
