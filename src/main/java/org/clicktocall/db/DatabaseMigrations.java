@@ -2,6 +2,7 @@ package org.clicktocall.db;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -46,7 +47,10 @@ public class DatabaseMigrations {
     private final String scheduleRoutes;
     private volatile boolean migrated;
     private final Object startOrClose = new Object();
-    private boolean closing;   // guarded by startOrClose
+    private volatile boolean closing;        // set under startOrClose
+    private Set<String> scheduleRouteIds;    // once loaded; guarded by startOrClose
+    private int scheduleFiles;               // guarded by startOrClose
+    private int failedStarts;                // guarded by startOrClose
 
     public DatabaseMigrations(@Qualifier("jobsDataSource") DataSource dataSource, ObjectProvider<Scheduler> scheduler, ObjectProvider<CamelContext> camel,
                               @Value("${" + RoutesLocation.SCHEDULES + "}") String scheduleRoutes) {
@@ -66,20 +70,28 @@ public class DatabaseMigrations {
         return factory -> factory.setTransactionManager(null);
     }
 
+    /**
+     * Migrates (when the database was away at start) and starts the schedules; what fails is retried in the
+     * background, with a growing wait, until it works or the service stops. A single instance whose schedules did
+     * not start would otherwise never sweep, refresh tokens or purge until restarted.
+     */
     @EventListener(ApplicationReadyEvent.class)
     public void startSchedulesNowOrWhenTheDatabaseIsBack() {
-        if (migrated) {
-            startSchedules();
+        if (migrated && startSchedules()) {
             return;
         }
         Thread retry = new Thread(() -> {
             Duration wait = Duration.ofSeconds(2);
-            while (!migrated) {
+            while (!closing) {
                 sleep(wait);
                 wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
-                migrated = tryMigrate();
+                if (!migrated) {
+                    migrated = tryMigrate();
+                }
+                if (migrated && startSchedules()) {
+                    return;
+                }
             }
-            startSchedules();
         }, "database-migrations");
         retry.setDaemon(true);
         retry.start();
@@ -108,27 +120,33 @@ public class DatabaseMigrations {
         }
     }
 
-    private void startSchedules() {
+    /** True once the schedules run, or when the service is stopping (they never will then). */
+    private boolean startSchedules() {
         synchronized (startOrClose) {
             if (closing) {
                 LOG.info("Stopping: the clustered schedules are not started");
-                return;
+                return true;
             }
-            startSchedulesNow();
+            return startSchedulesNow();
         }
     }
 
-    private void startSchedulesNow() {
+    private boolean startSchedulesNow() {
         try {
             CamelContext context = camel.getObject();   // looked up late: the Camel context is not needed to migrate
-            Collection<Resource> routes = PluginHelper.getPackageScanResourceResolver(context).findResources(scheduleRoutes);
-            Set<String> before = context.getRoutes().stream().map(Route::getRouteId).collect(Collectors.toSet());
-            PluginHelper.getRoutesLoader(context).loadRoutes(routes);
-            // Routes added after start are left stopped by the supervising route controller: start them here.
-            for (Route route : context.getRoutes()) {
-                if (!before.contains(route.getRouteId())
-                        && !context.getRouteController().getRouteStatus(route.getRouteId()).isStarted()) {
-                    context.getRouteController().startRoute(route.getRouteId());
+            if (scheduleRouteIds == null) {   // loading only parses; a retry starts what is already there
+                Collection<Resource> routes = PluginHelper.getPackageScanResourceResolver(context).findResources(scheduleRoutes);
+                Set<String> before = context.getRoutes().stream().map(Route::getRouteId).collect(Collectors.toSet());
+                PluginHelper.getRoutesLoader(context).loadRoutes(routes);
+                scheduleFiles = routes.size();
+                scheduleRouteIds = context.getRoutes().stream().map(Route::getRouteId)
+                        .filter(id -> !before.contains(id)).collect(Collectors.toCollection(LinkedHashSet::new));
+            }
+            // Routes added after start are left stopped by the supervising route controller: start them here. Each
+            // writes its trigger to the job store, so this is where a database gone away again shows.
+            for (String id : scheduleRouteIds) {
+                if (!context.getRouteController().getRouteStatus(id).isStarted()) {
+                    context.getRouteController().startRoute(id);
                 }
             }
             // Only now: a schedule that came due while no instance ran fires as soon as the scheduler starts, and
@@ -138,9 +156,17 @@ public class DatabaseMigrations {
             if (quartz != null && !quartz.isStarted()) {
                 quartz.start();
             }
-            LOG.info("Database schema in place; {} schedule file(s) added from {}", routes.size(), scheduleRoutes);
+            LOG.info("Database schema in place; {} schedule file(s) added from {}", scheduleFiles, scheduleRoutes);
+            return true;
         } catch (Exception e) {
-            LOG.error("The clustered schedules could not start ({})", e.getClass().getSimpleName(), e);
+            if (failedStarts++ == 0) {
+                LOG.error("The clustered schedules could not start ({}); retrying in the background",
+                        e.getClass().getSimpleName(), e);
+            } else {
+                LOG.warn("The clustered schedules still could not start ({}: {}); retrying in the background",
+                        e.getClass().getSimpleName(), e.getMessage());
+            }
+            return false;
         }
     }
 

@@ -3,12 +3,15 @@ package org.clicktocall.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -28,6 +31,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.scheduling.quartz.SchedulerFactoryBean;
 
 /**
@@ -130,13 +134,53 @@ class ScheduleStartTest extends ServiceTest {
         }
     }
 
+    /**
+     * The database goes away again between the migration and the schedules' start (a fail-over, a network blip):
+     * starting a schedule route writes its trigger to the job store, and fails. The schedules must start on a later
+     * try, not stay off until the service is restarted.
+     */
+    @Test
+    void schedulesThatCouldNotStartBecauseTheDatabaseWasAwayStartOnALaterTry() throws Exception {
+        AtomicBoolean databaseAway = new AtomicBoolean();
+        DataSource flaky = new DelegatingDataSource(jobs) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                if (databaseAway.get()) {
+                    throw new SQLException("connection refused (the test's database is away)", "08001");
+                }
+                return super.getConnection();
+            }
+        };
+        SchedulerFactoryBean factory = scheduler(flaky);
+        Scheduler quartz = factory.getScheduler();
+        CamelContext camel = camel(quartz);
+        try {
+            databaseAway.set(true);
+            migrations(quartz, camel).startSchedulesNowOrWhenTheDatabaseIsBack();
+            assertThat(quartz.isStarted()).as("scheduler started while its database was away").isFalse();
+
+            databaseAway.set(false);
+            await().atMost(Duration.ofSeconds(15)).until(quartz::isStarted);
+            assertThat(camel.getRouteController().getRouteStatus(ROUTE)).isEqualTo(ServiceStatus.Started);
+        } finally {
+            databaseAway.set(false);
+            camel.stop();
+            quartz.clear();
+            factory.destroy();
+        }
+    }
+
     private DatabaseMigrations migrations(Scheduler quartz, CamelContext camel) {
         return new DatabaseMigrations(jobs, provider(Scheduler.class, quartz), provider(CamelContext.class, camel),
                 SCHEDULES);
     }
 
-    /** A clustered scheduler on the test database, not started: as the service's, under this test's own name. */
     private SchedulerFactoryBean scheduler() throws Exception {
+        return scheduler(jobs);
+    }
+
+    /** A clustered scheduler on the test database, not started: as the service's, under this test's own name. */
+    private SchedulerFactoryBean scheduler(DataSource database) throws Exception {
         Properties settings = new Properties();
         settings.setProperty("org.quartz.jobStore.isClustered", "true");
         settings.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
@@ -144,7 +188,7 @@ class ScheduleStartTest extends ServiceTest {
         settings.setProperty("org.quartz.threadPool.threadCount", "1");
         SchedulerFactoryBean factory = new SchedulerFactoryBean();
         factory.setSchedulerName(schedulerName);
-        factory.setDataSource(jobs);
+        factory.setDataSource(database);
         factory.setQuartzProperties(settings);
         factory.setAutoStartup(false);
         factory.afterPropertiesSet();
