@@ -1,6 +1,9 @@
 package org.clicktocall;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,10 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PackagedJarIT {
 
     private static final String KEY = "jar-test-crm-key-0123456789";
+    private static final String ADMIN_KEY = "jar-test-admin-key-0123456789";
 
     @TempDir
     Path workingDirectory;
@@ -92,6 +99,81 @@ class PackagedJarIT {
         second.environment().put("JAVA_OPTS", "-Xshare:on");   // refuses to start unless it maps an archive
         startAndTakeACall(second);
         assertThat(archives(copy)).containsExactly("app.jsa");
+    }
+
+    /**
+     * A stop while a click waits for Dialpad, on the embedded database: the stop lets the click finish, and the click
+     * is answered and logged. The database must stop after the service, not beside it (the embedded PostgreSQL's
+     * own shutdown hook stopped it while requests were still draining).
+     */
+    @Test
+    void aClickInFlightWhenTheServiceStopsIsAnsweredAndLogged() throws Exception {
+        WireMockServer dialpad = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        dialpad.start();
+        dialpad.stubFor(post("/api/v2/call").willReturn(okJson("{\"call_id\": \"4242\"}").withFixedDelay(3_000)));
+        Path launch = Path.of(System.getProperty("app.launch")).toAbsolutePath();
+        try {
+            int port = freePort();
+            Process service = startPackaged(launch, port, dialpad.baseUrl());
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port;
+            HttpResponse<String> imported;
+            CompletableFuture<HttpResponse<String>> click;
+            try {
+                imported = http.send(HttpRequest.newBuilder(URI.create(base + "/reps/rep-stop/dialpad-token"))
+                        .header("X-API-Key", ADMIN_KEY).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(
+                                "{\"access_token\": \"stop-token\", \"dialpad_user_id\": \"7001\", \"expires_in\": 86400}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(imported.statusCode()).as(imported.body()).isBetween(200, 204);
+                click = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/calls"))
+                        .header("X-API-Key", KEY).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"rep_id\": \"rep-stop\", \"to_number\": \"(555) 123-4567\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                await().atMost(Duration.ofSeconds(20)).until(() -> dialpad.getAllServeEvents().stream()
+                        .anyMatch(e -> e.getRequest().getUrl().equals("/api/v2/call")));
+            } finally {
+                service.destroy();   // SIGTERM while Dialpad is still answering
+            }
+            HttpResponse<String> answer = click.get(30, TimeUnit.SECONDS);
+            assertThat(service.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+            JsonNode placed = new ObjectMapper().readTree(answer.body());
+            assertThat(placed.get("action").asText()).isEqualTo("dialpad");
+
+            // What the next start finds: the call, with Dialpad's id.
+            Process again = startPackaged(launch, port, dialpad.baseUrl());
+            try {
+                HttpResponse<String> stored = http.send(HttpRequest.newBuilder(
+                                URI.create(base + "/calls/" + placed.get("id").asText()))
+                        .header("X-API-Key", KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+                assertThat(new ObjectMapper().readTree(stored.body()).get("dialpad_call_id").asText()).isEqualTo("4242");
+            } finally {
+                again.destroy();
+                again.waitFor(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            dialpad.stop();
+        }
+    }
+
+    /** The production launch on the embedded database in this test's folder, started and ready. */
+    private Process startPackaged(Path launch, int port, String dialpadBaseUrl) throws Exception {
+        Path log = workingDirectory.resolve("service-" + System.nanoTime() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(launch.toString()).directory(workingDirectory.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("SPRING_DATASOURCE_URL");
+        builder.environment().put("SERVER_PORT", String.valueOf(port));
+        builder.environment().put("CALLS_API_KEYS", KEY);
+        builder.environment().put("CALLS_ADMIN_API_KEYS", ADMIN_KEY);
+        builder.environment().put("CALLS_CALLING_HOURS", "00:00-23:59");
+        builder.environment().put("DIALPAD_BASE_URL", dialpadBaseUrl);
+        Process process = builder.start();
+        waitForStart(process, log);
+        return process;
     }
 
     private static List<String> archives(Path folder) throws IOException {

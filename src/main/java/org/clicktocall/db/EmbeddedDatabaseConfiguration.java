@@ -36,6 +36,10 @@ public class EmbeddedDatabaseConfiguration {
                     // the library turns this off for throwaway test databases; here the call log must survive a crash
                     .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(30))
+                    // Stopped by Spring as this bean is destroyed, after everything that uses it (the pools, Quartz,
+                    // requests still draining). The library's own JVM shutdown hook stopped it beside them: a click
+                    // in flight at a stop was answered, but its outcome never reached the call log.
+                    .setRegisterShutdownHook(false)
                     .start();
             LOG.info("Embedded PostgreSQL started on 127.0.0.1:{} with its data in {}", postgres.getPort(), dataDirectory);
             return postgres;
