@@ -136,7 +136,11 @@ class PackagedJarIT {
                 service.destroy();   // SIGTERM while Dialpad is still answering
             }
             HttpResponse<String> answer = click.get(30, TimeUnit.SECONDS);
-            assertThat(service.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
+            boolean stopped = service.waitFor(60, TimeUnit.SECONDS);
+            if (!stopped) {
+                service.destroyForcibly();
+            }
+            assertThat(stopped).as("stopped").isTrue();
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
             JsonNode placed = new ObjectMapper().readTree(answer.body());
             assertThat(placed.get("action").asText()).isEqualTo("dialpad");
@@ -151,7 +155,9 @@ class PackagedJarIT {
                 assertThat(new ObjectMapper().readTree(stored.body()).get("dialpad_call_id").asText()).isEqualTo("4242");
             } finally {
                 again.destroy();
-                again.waitFor(60, TimeUnit.SECONDS);
+                if (!again.waitFor(60, TimeUnit.SECONDS)) {
+                    again.destroyForcibly();
+                }
             }
         } finally {
             dialpad.stop();
@@ -172,7 +178,12 @@ class PackagedJarIT {
         builder.environment().put("CALLS_CALLING_HOURS", "00:00-23:59");
         builder.environment().put("DIALPAD_BASE_URL", dialpadBaseUrl);
         Process process = builder.start();
-        waitForStart(process, log);
+        try {
+            waitForStart(process, log);
+        } catch (AssertionError | RuntimeException notStarted) {
+            process.destroyForcibly();
+            throw notStarted;
+        }
         return process;
     }
 

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.jdbc.DataSourceHealthIndicator;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
@@ -29,9 +30,13 @@ public class DataSources {
     public record Address(String url, String username, String password) {}
 
     @Bean
-    Address databaseAddress(DataSourceProperties configured, ObjectProvider<EmbeddedPostgres> embedded) {
+    Address databaseAddress(DataSourceProperties configured, ObjectProvider<EmbeddedPostgres> embedded,
+                            ConfigurableListableBeanFactory beans) {
         if (!StringUtils.hasText(configured.getUrl())) {
             EmbeddedPostgres postgres = embedded.getObject();
+            // An object provider records no dependency: without this, the database would be stopped after the pools
+            // only because it was created before them.
+            beans.registerDependentBean("embeddedPostgres", "databaseAddress");
             return new Address(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null);
         }
         return new Address(configured.getUrl(), configured.getUsername(), configured.getPassword());

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.clicktocall.RoutesLocation;
@@ -83,7 +84,9 @@ public class DatabaseMigrations {
         Thread retry = new Thread(() -> {
             Duration wait = Duration.ofSeconds(2);
             while (!closing) {
-                sleep(wait);
+                if (!sleep(wait) || closing) {
+                    return;
+                }
                 wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
                 if (!migrated) {
                     migrated = tryMigrate();
@@ -145,7 +148,8 @@ public class DatabaseMigrations {
             // Routes added after start are left stopped by the supervising route controller: start them here. Each
             // writes its trigger to the job store, so this is where a database gone away again shows.
             for (String id : scheduleRouteIds) {
-                if (!context.getRouteController().getRouteStatus(id).isStarted()) {
+                ServiceStatus status = context.getRouteController().getRouteStatus(id);
+                if (status != null && !status.isStarted()) {
                     context.getRouteController().startRoute(id);
                 }
             }
@@ -170,11 +174,14 @@ public class DatabaseMigrations {
         }
     }
 
-    private static void sleep(Duration duration) {
+    /** False when interrupted: the retry then ends instead of spinning. */
+    private static boolean sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -44,7 +44,22 @@ public class EmbeddedDatabaseConfiguration {
             LOG.info("Embedded PostgreSQL started on 127.0.0.1:{} with its data in {}", postgres.getPort(), dataDirectory);
             return postgres;
         } catch (IOException | RuntimeException e) {
+            stopLeftRunning(dataDirectory);   // started, then not ready in time: no shutdown hook will stop it
             throw new EmbeddedDatabaseUnavailableException(dataDirectory, e);
+        }
+    }
+
+    /** Stops (fast shutdown, bounded) a PostgreSQL that a failed start left running on this data folder. */
+    private static void stopLeftRunning(Path dataDirectory) {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle.of(pid).filter(p -> p.info().commandLine().map(c -> c.contains(dataDirectory.toString()))
+                    .orElse(false)).ifPresent(postmaster -> {
+                        postmaster.destroy();
+                        postmaster.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join();
+                    });
+        } catch (IOException | RuntimeException nothingToStop) {
+            // no pid file, or not our postmaster: nothing was left running
         }
     }
 

@@ -154,9 +154,10 @@ class ScheduleStartTest extends ServiceTest {
         SchedulerFactoryBean factory = scheduler(flaky);
         Scheduler quartz = factory.getScheduler();
         CamelContext camel = camel(quartz);
+        DatabaseMigrations migrations = migrations(quartz, camel);
         try {
             databaseAway.set(true);
-            migrations(quartz, camel).startSchedulesNowOrWhenTheDatabaseIsBack();
+            migrations.startSchedulesNowOrWhenTheDatabaseIsBack();
             assertThat(quartz.isStarted()).as("scheduler started while its database was away").isFalse();
 
             databaseAway.set(false);
@@ -164,6 +165,7 @@ class ScheduleStartTest extends ServiceTest {
             assertThat(camel.getRouteController().getRouteStatus(ROUTE)).isEqualTo(ServiceStatus.Started);
         } finally {
             databaseAway.set(false);
+            migrations.noSchedulesOnceClosing();   // ends the retry, whatever happened above
             camel.stop();
             quartz.clear();
             factory.destroy();
