@@ -52,8 +52,8 @@ started() {
 recorder_started=$(started "$recorder")
 alive() {
   if [ -z "$recorder_started" ]; then kill -0 "$recorder" 2> /dev/null; return; fi   # no /proc
-  state=$(sed 's/.*) //' "/proc/$recorder/stat" 2> /dev/null | cut -d ' ' -f 1)
-  [ -n "$state" ] && [ "$state" != Z ] && [ "$(started "$recorder")" = "$recorder_started" ]
+  stat=$(sed 's/.*) //' "/proc/$recorder/stat" 2> /dev/null) || return 1
+  [ -n "$stat" ] && [ "${stat%% *}" != Z ] && [ "$(echo "$stat" | cut -d ' ' -f 20)" = "$recorder_started" ]
 }
 # Stops the recorder (SIGTERM first: its JVM then stops the embedded PostgreSQL) and the scratch database.
 stop_recorder() {

@@ -83,10 +83,7 @@ public class DatabaseMigrations {
         }
         Thread retry = new Thread(() -> {
             Duration wait = Duration.ofSeconds(2);
-            while (!closing) {
-                if (!sleep(wait) || closing) {
-                    return;
-                }
+            while (sleep(wait) && !closing) {
                 wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
                 if (!migrated) {
                     migrated = tryMigrate();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -49,18 +51,14 @@ public class EmbeddedDatabaseConfiguration {
         }
     }
 
-    /** Stops (fast shutdown, bounded) a PostgreSQL that a failed start left running on this data folder. */
+    /** Stops (bounded) a PostgreSQL that a failed start left running on this data folder. */
     private static void stopLeftRunning(Path dataDirectory) {
-        try {
-            long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
-            ProcessHandle.of(pid).filter(p -> p.info().commandLine().map(c -> c.contains(dataDirectory.toString()))
-                    .orElse(false)).ifPresent(postmaster -> {
-                        postmaster.destroy();
-                        postmaster.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join();
-                    });
-        } catch (IOException | RuntimeException nothingToStop) {
-            // no pid file, or not our postmaster: nothing was left running
-        }
+        runningPostmaster(dataDirectory)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(dataDirectory.toString())).orElse(false))
+                .ifPresent(postmaster -> {
+                    postmaster.destroy();
+                    postmaster.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+                });
     }
 
     /**
@@ -68,22 +66,26 @@ public class EmbeddedDatabaseConfiguration {
      * failing later with "lock file already exists".
      */
     private static void refuseIfStillRunning(Path dataDirectory) {
+        Optional<ProcessHandle> left = runningPostmaster(dataDirectory);
+        if (left.isPresent()) {
+            long pid = left.get().pid();
+            throw new EmbeddedDatabaseUnavailableException(dataDirectory, new IllegalStateException(
+                    "another PostgreSQL (pid " + pid + ") is still running on this data folder, probably left by an"
+                            + " instance that was killed; stop it (kill " + pid + ") or wait for it to exit"));
+        }
+    }
+
+    /** The live process named in the data folder's postmaster.pid; empty when there is none or it is unreadable. */
+    private static Optional<ProcessHandle> runningPostmaster(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
         if (!Files.isRegularFile(pidFile)) {
-            return;
+            return Optional.empty();
         }
         try {
             long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                throw new EmbeddedDatabaseUnavailableException(dataDirectory, new IllegalStateException(
-                        "another PostgreSQL (pid " + pid + ") is still running on this data folder, probably left by an"
-                                + " instance that was killed; stop it (kill " + pid + ") or wait for it to exit"));
-            }
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
         } catch (IOException | RuntimeException unreadable) {
-            if (unreadable instanceof EmbeddedDatabaseUnavailableException e) {
-                throw e;
-            }
-            // A stale or unreadable pid file: PostgreSQL itself decides whether it may start.
+            return Optional.empty();   // a stale or unreadable pid file: PostgreSQL itself decides whether it may start
         }
     }
 
